@@ -1,0 +1,133 @@
+"""The ``peerkit`` command: serve the course, open JupyterLab, check content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from . import config
+
+DEFAULT_PORT = 8866
+
+
+def voila_command(port: int) -> list[str]:
+    """The Voilà command line that serves the course with the peerkit template."""
+    from .course import load_course
+    from .page import voila_resources
+
+    resources = voila_resources(load_course())
+    resources["language_code"] = "en-GB"
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(config.notebooks_dir()),
+        "--template=peerkit",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--no-browser",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.resources={json.dumps(resources)}",
+    ]
+
+
+def server_env() -> dict[str, str]:
+    """Environment for the server: finds the checkout's template before an installed copy."""
+    env = dict(os.environ)
+    share = str(config.template_share_dir())
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH")) if p)
+    return env
+
+
+def home_url(port: int) -> str:
+    return f"http://localhost:{port}/voila/render/index.ipynb"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    url = home_url(args.port)
+    print(f"Serving the course at {url}  (press Ctrl+C to stop)", flush=True)
+    process = subprocess.Popen(voila_command(args.port), env=server_env())
+    if not args.no_browser:
+        _open_when_ready(url, process)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        return process.wait()
+
+
+def _open_when_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+    import threading
+    import urllib.request
+    import webbrowser
+
+    def wait_then_open() -> None:
+        for _ in range(120):
+            if process.poll() is not None:
+                return
+            try:
+                urllib.request.urlopen(url, timeout=30).close()
+            except OSError:
+                threading.Event().wait(0.5)
+                continue
+            webbrowser.open(url)
+            return
+
+    threading.Thread(target=wait_then_open, daemon=True).start()
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={config.notebooks_dir()}",
+    ]
+    if args.no_browser:
+        command.append("--no-browser")
+    return subprocess.call(command, env=server_env())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .checks import check_course
+
+    root = Path(args.root) if args.root else config.project_root()
+    problems = check_course(root)
+    for problem in problems:
+        print(f"- {problem}")
+    if problems:
+        print(f"peerkit check: {len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("peerkit check: the course content is in order.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peerkit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the course for learners with Voilà")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.set_defaults(func=cmd_serve)
+    lab = sub.add_parser("lab", help="open the notebooks in JupyterLab (facilitators, authors)")
+    lab.add_argument("--no-browser", action="store_true")
+    lab.set_defaults(func=cmd_lab)
+    check = sub.add_parser("check", help="check the course content; exit 1 on problems")
+    check.add_argument("--root", help="course folder (default: this checkout)")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

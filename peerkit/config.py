@@ -1,0 +1,48 @@
+"""Where peerkit keeps things: the answers database, course data, notebooks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATABASE_URL_ENV = "PEERKIT_DATABASE_URL"
+HOME_ENV = "PEERKIT_HOME"
+DATABASE_FILENAME = "answers.sqlite3"
+
+
+def data_dir() -> Path:
+    """The learner's private data folder: ``$XDG_DATA_HOME/peerkit``."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "peerkit"
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the answers database (``PEERKIT_DATABASE_URL`` overrides)."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / DATABASE_FILENAME}"
+
+
+def project_root() -> Path:
+    """The course folder holding ``content/`` and ``notebooks/``.
+
+    ``PEERKIT_HOME`` overrides; otherwise the checkout this package lives in.
+    """
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+def content_dir() -> Path:
+    return project_root() / "content"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def template_share_dir() -> Path:
+    """The ``share/jupyter`` folder holding the course's Voilà template."""
+    return project_root() / "share" / "jupyter"

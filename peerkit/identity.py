@@ -1,0 +1,33 @@
+"""Who the current learner is. The one place identity is decided."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from .errors import PeerkitError
+
+LEARNER_ENV = "PEERKIT_LEARNER"
+MAX_LEARNER_LENGTH = 200
+
+
+def current_learner() -> str:
+    """The learner's id: ``PEERKIT_LEARNER`` if set, else the operating-system user."""
+    learner = os.environ.get(LEARNER_ENV, "").strip()
+    if not learner:
+        try:
+            learner = getpass.getuser()
+        except (KeyError, OSError) as exc:
+            raise PeerkitError(
+                f"Could not tell who the learner is; set {LEARNER_ENV} to a name."
+            ) from exc
+    return validate_learner(learner)
+
+
+def validate_learner(learner: str) -> str:
+    """Refuse an empty, over-long or control-character learner id."""
+    if not learner or len(learner) > MAX_LEARNER_LENGTH:
+        raise PeerkitError(f"A learner id must be 1 to {MAX_LEARNER_LENGTH} characters long.")
+    if any(ord(ch) < 32 for ch in learner):
+        raise PeerkitError("A learner id cannot contain control characters.")
+    return learner

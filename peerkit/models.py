@@ -1,0 +1,41 @@
+"""The answers database schema (SQLAlchemy Core tables) and its version."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+#: Bump when the tables change, and add a step to ``migrations.MIGRATIONS``.
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+#: One row per key; holds ``schema_version``.
+meta = Table(
+    "peerkit_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+#: Every save is a new row, so an overwrite never destroys earlier text.
+#: The newest row for (learner, session, exercise) is the current answer.
+answer_revisions = Table(
+    "answer_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner", String(200), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("exercise", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Index("ix_answer_revisions_lookup", "learner", "session", "exercise", "id"),
+)

@@ -1,0 +1,172 @@
+"""The author's API: one ``Session`` per notebook, one short call per exercise.
+
+import peerkit
+session = peerkit.open_session("m2s1")
+session.reflection("chime-now", "How is CHIME showing up for you?")
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from .course import Course, SessionInfo, load_content, load_course
+from .identity import current_learner
+from .store import AnswerStore
+from .widgets.autosave import AUTOSAVE_DELAY
+from .widgets.base import AnswerSlot, Exercise
+
+EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+@cache
+def shared_store() -> AnswerStore:
+    """One store per kernel, opened on first use."""
+    return AnswerStore()
+
+
+def in_voila() -> bool:
+    """True inside a kernel that Voilà started."""
+    return "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
+
+
+class Session:
+    """A learner working through one course session."""
+
+    def __init__(
+        self,
+        session_id: str,
+        *,
+        store: AnswerStore | None = None,
+        learner: str | None = None,
+        course: Course | None = None,
+        autosave_delay: float | None = AUTOSAVE_DELAY,
+    ) -> None:
+        self.course = course or load_course()
+        self.info: SessionInfo = self.course.session(session_id)
+        self.store = store or shared_store()
+        self.learner = learner or current_learner()
+        self.autosave_delay = autosave_delay
+        self.exercises: dict[str, Exercise] = {}
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def content(self, name: str) -> Any:
+        """Course data from ``content/<name>.yaml`` (for example the HEAR ME values)."""
+        return load_content(name)
+
+    def _add(self, cls: type[Exercise], exercise_id: str, prompt: str, **options: Any) -> Any:
+        if not EXERCISE_ID.match(exercise_id):
+            raise ValueError(
+                f"Exercise id {exercise_id!r} must be lower-case letters, digits and hyphens."
+            )
+        if exercise_id in self.exercises:
+            raise ValueError(f"Exercise id {exercise_id!r} is used twice in {self.id}.")
+        slot = AnswerSlot(self.store, self.learner, self.id, exercise_id)
+        exercise = cls(slot, prompt, autosave_delay=self.autosave_delay, **options)
+        self.exercises[exercise_id] = exercise
+        return exercise
+
+    # --- exercise types ---------------------------------------------------
+    def reflection(self, exercise_id: str, prompt: str, *, rows: int = 6, placeholder: str = ""):
+        from .widgets.text import Reflection
+
+        return self._add(Reflection, exercise_id, prompt, rows=rows, placeholder=placeholder)
+
+    def multi_box(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        boxes: dict[str, str],
+        columns: int = 2,
+        rows: int = 4,
+    ):
+        from .widgets.text import MultiBox
+
+        return self._add(MultiBox, exercise_id, prompt, boxes=boxes, columns=columns, rows=rows)
+
+    def who_am_i_map(self, exercise_id: str, prompt: str):
+        from .widgets.text import WhoAmIMap
+
+        return self._add(WhoAmIMap, exercise_id, prompt)
+
+    def paired(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        left: str = "What do I need to learn?",
+        right: str = "What do I need to let go?",
+    ):
+        from .widgets.text import Paired
+
+        return self._add(Paired, exercise_id, prompt, left=left, right=right)
+
+    def value_set(self, exercise_id: str, prompt: str, *, values: list[dict[str, Any]]):
+        from .widgets.text import ValueSet
+
+        return self._add(ValueSet, exercise_id, prompt, values=values)
+
+    def list_builder(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        item_label: str = "Item",
+        examples: Sequence[str] = (),
+    ):
+        from .widgets.lists import ListBuilder
+
+        return self._add(ListBuilder, exercise_id, prompt, item_label=item_label, examples=examples)
+
+    def statement_builder(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        parts: dict[str, str],
+        statement_label: str = "My statement",
+    ):
+        from .widgets.statement import StatementBuilder
+
+        return self._add(
+            StatementBuilder, exercise_id, prompt, parts=parts, statement_label=statement_label
+        )
+
+    def sky_and_mountains(self, exercise_id: str, *, sky_prompt: str, mountains_prompt: str):
+        from .widgets.sky import SkyAndMountains
+
+        return self._add(
+            SkyAndMountains,
+            exercise_id,
+            "Sky and mountains",
+            sky_prompt=sky_prompt,
+            mountains_prompt=mountains_prompt,
+        )
+
+    def save_all(self) -> None:
+        """Save every exercise now (for example before the kernel is stopped)."""
+        for exercise in self.exercises.values():
+            if exercise.save_pending:
+                exercise.save_now()
+
+
+def open_session(session_id: str) -> Session:
+    """Start a session page. In JupyterLab, also show its overview and styling.
+
+    In Voilà the course template shows the overview, so nothing is displayed.
+    """
+    session = Session(session_id)
+    if not in_voila():
+        from IPython.display import display
+
+        from .page import lab_overview
+
+        display(lab_overview(session.course, session.info))
+    return session

@@ -1,0 +1,64 @@
+"""The statement builder: answer a few parts, then draft one statement from them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import ipywidgets as widgets
+
+from ..answers import Answer
+from .base import Exercise, text_box
+
+STATEMENT_KEY = "statement"
+
+
+class StatementBuilder(Exercise):
+    """Boxes for each part, and a final statement the learner can draft and edit."""
+
+    kind: ClassVar[str] = "statement-builder"
+
+    def build(
+        self,
+        *,
+        parts: dict[str, str],
+        statement_label: str = "My statement",
+        rows: int = 4,
+    ) -> list[widgets.Widget]:
+        if not parts or STATEMENT_KEY in parts:
+            raise ValueError(f"statement_builder needs parts, none named {STATEMENT_KEY!r}")
+        self.parts = {key: text_box(label, rows=rows) for key, label in parts.items()}
+        for key, box in self.parts.items():
+            box.add_class(f"peerkit-box-{key}")
+            self.watch(box)
+        self.statement = text_box(statement_label, rows=6)
+        self.statement.add_class("peerkit-box-statement")
+        self.watch(self.statement)
+        self.draft_button = widgets.Button(
+            description="Build my statement from my answers",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.draft_button.add_class("peerkit-draft")
+        self.draft_button.on_click(lambda _b: self.draft())
+        return [*self.parts.values(), self.draft_button, self.statement]
+
+    def draft(self) -> None:
+        """Put the parts together in the statement box, below anything already there."""
+        pieces = [box.value.strip() for box in self.parts.values() if box.value.strip()]
+        if not pieces:
+            return
+        draft = "\n\n".join(pieces)
+        current = self.statement.value.rstrip()
+        self.statement.value = f"{current}\n\n{draft}" if current else draft
+        self.save_now()
+
+    def get_value(self) -> Answer:
+        value = {key: box.value for key, box in self.parts.items()}
+        value[STATEMENT_KEY] = self.statement.value
+        return value
+
+    def set_value(self, value: Answer) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, box in [*self.parts.items(), (STATEMENT_KEY, self.statement)]:
+            text = value.get(key, "")
+            box.value = text if isinstance(text, str) else ""
