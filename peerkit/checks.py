@@ -66,7 +66,10 @@ def check_course(root: Path, course: Course | None = None) -> list[str]:
             continue
         if not info.objectives:
             problems.append(f"session {info.id} has no learning objectives")
-        nb_session = session_id(read_notebook(path))
+        try:
+            nb_session = session_id(read_notebook(path))
+        except (OSError, ValueError):
+            continue  # check_notebook below reports it as unreadable
         if nb_session != info.id:
             problems.append(
                 f"{label}: metadata.peerkit.session is {nb_session!r}, expected {info.id!r}"

@@ -86,6 +86,8 @@ def load_course(path: Path | None = None) -> Course:
     """Read and check the course data file."""
     path = path or config.content_dir() / COURSE_FILE
     data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise CourseDataError(f"{path} must hold a mapping with title, modules and support")
     try:
         modules = tuple(_module(m) for m in data["modules"])
         support = data["support"]
@@ -118,7 +120,7 @@ def _module(data: dict[str, Any]) -> ModuleInfo:
             title=str(s["title"]),
             notebook=str(s["notebook"]),
             aim=str(s.get("aim", "")).strip(),
-            objectives=tuple(str(o) for o in s.get("objectives") or ()),
+            objectives=_string_list(s.get("objectives"), f"{s['id']}.objectives"),
             duration=str(s.get("duration", "")),
             planned=bool(s.get("planned", False)),
         )
@@ -131,6 +133,14 @@ def _module(data: dict[str, Any]) -> ModuleInfo:
         subtitle=str(data.get("subtitle", "")),
         sessions=sessions,
     )
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where} must be a list of sentences")
+    return tuple(value)
 
 
 def load_content(name: str) -> Any:

@@ -12,8 +12,11 @@ from .page import course_css, privacy_html
 from .progress import SessionProgress, course_progress
 
 
-def home_html(course: Course, progress: dict[str, SessionProgress]) -> str:
-    """The course home as HTML. Every piece of text is escaped."""
+def home_html(course: Course, progress: dict[str, SessionProgress], base_url: str = "") -> str:
+    """The course home as HTML. Every piece of text is escaped.
+
+    Session links are ``base_url`` joined with the notebook path.
+    """
     parts = [f'<div class="peerkit-home"><h1>{escape(course.title)}</h1>']
     for module in course.modules:
         parts.append(
@@ -47,12 +50,21 @@ def home_html(course: Course, progress: dict[str, SessionProgress]) -> str:
 
 
 def course_home(root: Path | None = None) -> Any:
-    """Display object for ``notebooks/index.ipynb``."""
-    from IPython.display import HTML
+    """Display object for ``notebooks/index.ipynb``.
 
+    In Voilà an HTML widget, whose links navigate the page as plain links do (the
+    notebook output renderer would open them in new tabs). In JupyterLab an HTML
+    output, whose relative links open each session notebook for the facilitator.
+    """
     from .session import in_voila, shared_store
 
     course = load_course()
     progress = course_progress(course, shared_store(), current_learner(), root)
-    style = "" if in_voila() else f"<style>{course_css()}</style>"
-    return HTML(style + home_html(course, progress))
+    html = home_html(course, progress)
+    if in_voila():
+        import ipywidgets as widgets
+
+        return widgets.HTML(html)
+    from IPython.display import HTML
+
+    return HTML(f"<style>{course_css()}</style>{html}")

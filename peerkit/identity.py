@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import unicodedata
 
 from .errors import PeerkitError
 
@@ -28,6 +29,6 @@ def validate_learner(learner: str) -> str:
     """Refuse an empty, over-long or control-character learner id."""
     if not learner or len(learner) > MAX_LEARNER_LENGTH:
         raise PeerkitError(f"A learner id must be 1 to {MAX_LEARNER_LENGTH} characters long.")
-    if any(ord(ch) < 32 for ch in learner):
+    if any(unicodedata.category(ch) == "Cc" for ch in learner):
         raise PeerkitError("A learner id cannot contain control characters.")
     return learner

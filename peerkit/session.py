@@ -131,12 +131,18 @@ class Session:
         prompt: str,
         *,
         parts: dict[str, str],
+        lead_ins: dict[str, str] | None = None,
         statement_label: str = "My statement",
     ):
         from .widgets.statement import StatementBuilder
 
         return self._add(
-            StatementBuilder, exercise_id, prompt, parts=parts, statement_label=statement_label
+            StatementBuilder,
+            exercise_id,
+            prompt,
+            parts=parts,
+            lead_ins=lead_ins,
+            statement_label=statement_label,
         )
 
     def sky_and_mountains(self, exercise_id: str, *, sky_prompt: str, mountains_prompt: str):

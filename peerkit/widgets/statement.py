@@ -21,11 +21,13 @@ class StatementBuilder(Exercise):
         self,
         *,
         parts: dict[str, str],
+        lead_ins: dict[str, str] | None = None,
         statement_label: str = "My statement",
         rows: int = 4,
     ) -> list[widgets.Widget]:
         if not parts or STATEMENT_KEY in parts:
             raise ValueError(f"statement_builder needs parts, none named {STATEMENT_KEY!r}")
+        self.lead_ins = lead_ins or {}
         self.parts = {key: text_box(label, rows=rows) for key, label in parts.items()}
         for key, box in self.parts.items():
             box.add_class(f"peerkit-box-{key}")
@@ -42,8 +44,15 @@ class StatementBuilder(Exercise):
         return [*self.parts.values(), self.draft_button, self.statement]
 
     def draft(self) -> None:
-        """Put the parts together in the statement box, below anything already there."""
-        pieces = [box.value.strip() for box in self.parts.values() if box.value.strip()]
+        """Put the parts together in the statement box, below anything already there.
+
+        Each part starts with its lead-in (for example "What's OK for me:"), if given.
+        """
+        pieces = [
+            " ".join(p for p in (self.lead_ins.get(key, ""), box.value.strip()) if p)
+            for key, box in self.parts.items()
+            if box.value.strip()
+        ]
         if not pieces:
             return
         draft = "\n\n".join(pieces)

@@ -1,0 +1,44 @@
+# Quick start: `make serve` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PORT ?= 8866
+
+.PHONY: serve lab test lint check chromium install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+serve: install
+	$(BIN)/peerkit serve --port $(PORT)
+
+lab: install
+	$(BIN)/peerkit lab
+
+check: install
+	$(BIN)/peerkit check
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check peerkit tests
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+
+test: install chromium lint
+	$(BIN)/peerkit check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) test-artifacts

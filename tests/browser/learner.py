@@ -1,0 +1,68 @@
+"""What a learner does in the browser, as reusable steps for the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXERCISES = ".peerkit-exercise"
+TEXT_BOXES = ".peerkit-exercise .peerkit-input textarea"
+NEW_ITEM_BOXES = ".peerkit-exercise .peerkit-new-item input"
+ITEM_BOXES = ".peerkit-exercise .peerkit-item input"
+
+ALL_SAVED = """() => {
+  const exercises = [...document.querySelectorAll('.peerkit-exercise')];
+  return exercises.length > 0 && exercises.every(
+    e => /^Saved /.test((e.querySelector('.peerkit-status') || {}).textContent || ''));
+}"""
+
+UNNAMED_CONTROLS = """() => {
+  const unnamed = [];
+  for (const el of document.querySelectorAll(
+      '.peerkit-exercise textarea, .peerkit-exercise input, .peerkit-exercise button')) {
+    let name = el.getAttribute('aria-label') || '';
+    if (!name && el.labels && el.labels.length) name = el.labels[0].textContent;
+    if (!name && el.tagName === 'BUTTON') name = el.textContent;
+    if (!name.trim()) unnamed.push(el.outerHTML.slice(0, 120));
+  }
+  return unnamed;
+}"""
+
+
+@dataclass
+class Answers:
+    """What a learner typed, in page order."""
+
+    texts: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+
+
+def open_session(page, url: str, exercises: int) -> None:
+    """Open a session and wait until all its exercises are on the page."""
+    page.goto(url)
+    page.wait_for_function(f"() => document.querySelectorAll('{EXERCISES}').length === {exercises}")
+    page.wait_for_selector(f"{EXERCISES} .peerkit-status", state="attached")
+
+
+def answer_everything(page, tag: str) -> Answers:
+    """Type into every box and add an item to every list, then wait for 'Saved'."""
+    answers = Answers()
+    boxes = page.locator(TEXT_BOXES)
+    for index in range(boxes.count()):
+        text = f"{tag} answer {index}: I’m learning — ‘slowly’ & <gently> ✓"
+        boxes.nth(index).fill(text)
+        answers.texts.append(text)
+    new_items = page.locator(NEW_ITEM_BOXES)
+    for index in range(new_items.count()):
+        text = f"{tag} idea {index}"
+        new_items.nth(index).fill(text)
+        new_items.nth(index).press("Enter")
+        page.locator(f"{ITEM_BOXES} >> nth={index}").wait_for()
+        answers.items.append(text)
+    page.wait_for_function(ALL_SAVED)
+    return answers
+
+
+def read_answers(page) -> Answers:
+    texts = page.locator(TEXT_BOXES).evaluate_all("els => els.map(e => e.value)")
+    items = page.locator(ITEM_BOXES).evaluate_all("els => els.map(e => e.value)")
+    return Answers(texts=texts, items=items)

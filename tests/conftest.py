@@ -1,0 +1,23 @@
+"""Shared fixtures: an in-memory store and a Session bound to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from peerkit.store import AnswerStore
+
+
+@pytest.fixture
+def store() -> Iterator[AnswerStore]:
+    with AnswerStore("sqlite:///:memory:") as answer_store:
+        yield answer_store
+
+
+@pytest.fixture
+def session(store: AnswerStore):
+    """Session m2s1 for learner 'alex', saving only when told to (no timers)."""
+    from peerkit.session import Session
+
+    return Session("m2s1", store=store, learner="alex", autosave_delay=None)

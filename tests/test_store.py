@@ -1,0 +1,315 @@
+"""The answer store: revisions, isolation, SQLite privacy and durability, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+from datetime import UTC
+
+import pytest
+from sqlalchemy import select
+
+from peerkit.errors import AnswerRejected, StoreError
+from peerkit.models import SCHEMA_VERSION, meta
+from peerkit.store import AnswerStore
+
+CANARY = "CANARY-learner-text-7f3a9c"
+
+
+def _mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _url(path):
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "private" / "answers.sqlite3"
+
+
+@pytest.fixture
+def file_store(db_path):
+    with AnswerStore(_url(db_path)) as answer_store:
+        yield answer_store
+
+
+def _exception_chain(exc):
+    seen = []
+    while exc is not None and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
+# --- save / latest / history / current_answers --------------------------------
+
+
+def test_save_then_latest_returns_the_value(store):
+    saved = store.save("alex", "m2s1", "chime-now", "Connectedness feels strong.")
+    latest = store.latest("alex", "m2s1", "chime-now")
+    assert latest is not None
+    assert latest.value == "Connectedness feels strong."
+    assert latest.id == saved.id
+    assert (latest.learner, latest.session, latest.exercise) == ("alex", "m2s1", "chime-now")
+    assert latest.saved_at.tzinfo is not None
+    assert latest.saved_at.utcoffset() == UTC.utcoffset(None)
+
+
+def test_latest_is_none_before_any_save(store):
+    assert store.latest("alex", "m2s1", "chime-now") is None
+    assert store.history("alex", "m2s1", "chime-now") == []
+    assert store.current_answers("alex") == []
+
+
+def test_structured_values_round_trip(store):
+    value = {"i-commit": "Listening", "i-need": ["Patience", "Honesty"]}
+    store.save("alex", "m2s1", "core-behaviours", value)
+    assert store.latest("alex", "m2s1", "core-behaviours").value == value
+
+
+def test_unchanged_value_makes_no_new_revision(store):
+    first = store.save("alex", "m2s1", "chime-now", "Same text")
+    again = store.save("alex", "m2s1", "chime-now", "Same text")
+    assert again.id == first.id
+    assert len(store.history("alex", "m2s1", "chime-now")) == 1
+
+
+def test_value_equal_after_normalising_makes_no_new_revision(store):
+    first = store.save("alex", "m2s1", "boxes", {"b": "two", "a": ["x", "y"]})
+    again = store.save("alex", "m2s1", "boxes", {"a": ("x", "y"), "b": "two"})
+    assert again.id == first.id
+    assert len(store.history("alex", "m2s1", "boxes")) == 1
+
+
+def test_overwrite_keeps_earlier_revisions(store):
+    store.save("alex", "m2s1", "chime-now", "First draft")
+    store.save("alex", "m2s1", "chime-now", "Second draft")
+    store.save("alex", "m2s1", "chime-now", "First draft")
+    history = store.history("alex", "m2s1", "chime-now")
+    assert [r.value for r in history] == ["First draft", "Second draft", "First draft"]
+    assert [r.id for r in history] == sorted(r.id for r in history)
+    assert len({r.id for r in history}) == 3
+    assert store.latest("alex", "m2s1", "chime-now").value == "First draft"
+
+
+def test_current_answers_gives_newest_revision_of_each_exercise(store):
+    store.save("alex", "m2s1", "chime-now", "old")
+    store.save("alex", "m2s1", "chime-now", "new")
+    store.save("alex", "m2s1", "who-am-i-map", {"i-am": "curious"})
+    store.save("alex", "m2s2", "values", ["Hope"])
+    current = store.current_answers("alex")
+    by_key = {(r.session, r.exercise): r.value for r in current}
+    assert by_key == {
+        ("m2s1", "chime-now"): "new",
+        ("m2s1", "who-am-i-map"): {"i-am": "curious"},
+        ("m2s2", "values"): ["Hope"],
+    }
+    only_s1 = store.current_answers("alex", "m2s1")
+    assert {(r.session, r.exercise) for r in only_s1} == {
+        ("m2s1", "chime-now"),
+        ("m2s1", "who-am-i-map"),
+    }
+
+
+def test_learners_are_isolated(store):
+    store.save("alex", "m2s1", "chime-now", "Alex's answer")
+    store.save("sam", "m2s1", "chime-now", "Sam's answer")
+    assert store.latest("alex", "m2s1", "chime-now").value == "Alex's answer"
+    assert store.latest("sam", "m2s1", "chime-now").value == "Sam's answer"
+    assert [r.value for r in store.history("alex", "m2s1", "chime-now")] == ["Alex's answer"]
+    assert [r.learner for r in store.current_answers("sam")] == ["sam"]
+    assert store.latest("nobody", "m2s1", "chime-now") is None
+
+
+def test_sessions_are_isolated(store):
+    store.save("alex", "m2s1", "reflection", "Session one")
+    store.save("alex", "m2s2", "reflection", "Session two")
+    assert store.latest("alex", "m2s1", "reflection").value == "Session one"
+    assert store.latest("alex", "m2s2", "reflection").value == "Session two"
+    assert [r.value for r in store.current_answers("alex", "m2s2")] == ["Session two"]
+
+
+def test_rejected_answer_is_not_saved(store):
+    with pytest.raises(AnswerRejected):
+        store.save("alex", "m2s1", "chime-now", 42)
+    assert store.latest("alex", "m2s1", "chime-now") is None
+
+
+# --- file database: permissions ------------------------------------------------
+
+
+def test_file_database_folder_is_0700_and_file_is_0600(file_store, db_path):
+    assert db_path.is_file()
+    assert _mode(db_path.parent) == 0o700
+    assert _mode(db_path) == 0o600
+
+
+def test_existing_loose_permissions_are_tightened(db_path):
+    db_path.parent.mkdir(mode=0o755)
+    db_path.parent.chmod(0o755)
+    db_path.touch()
+    db_path.chmod(0o644)
+    wal = db_path.with_name(db_path.name + "-wal")
+    wal.touch()
+    wal.chmod(0o644)
+    with AnswerStore(_url(db_path)):
+        assert _mode(db_path.parent) == 0o700
+        assert _mode(db_path) == 0o600
+        assert _mode(wal) == 0o600
+
+
+def test_wal_and_shm_files_are_0600(file_store, db_path):
+    file_store.save("alex", "m2s1", "chime-now", "private words")
+    with file_store.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT count(*) FROM answer_revisions").scalar()
+        raw = sqlite3.connect(db_path)
+        try:
+            raw.execute("SELECT count(*) FROM answer_revisions").fetchone()
+            sides = [
+                db_path.with_name(db_path.name + suffix)
+                for suffix in ("-wal", "-shm")
+                if db_path.with_name(db_path.name + suffix).exists()
+            ]
+            assert sides, "a WAL database with open connections should have -wal/-shm files"
+            for side in sides:
+                assert _mode(side) == 0o600, side.name
+        finally:
+            raw.close()
+
+
+# --- file database: pragmas and schema -----------------------------------------
+
+
+def test_pragmas_in_force_on_a_fresh_connection(file_store):
+    file_store.engine.dispose()  # drop pooled connections: the next one is new
+    with file_store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+def test_schema_version_row_exists(file_store):
+    with file_store.engine.connect() as conn:
+        rows = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).all()
+    assert [row.value for row in rows] == [str(SCHEMA_VERSION)]
+
+
+def test_reopen_keeps_answers(db_path):
+    with AnswerStore(_url(db_path)) as first:
+        first.save("alex", "m2s1", "chime-now", "Kept across restarts")
+        first.save("alex", "m2s1", "chime-now", "Second version")
+    with AnswerStore(_url(db_path)) as second:
+        history = second.history("alex", "m2s1", "chime-now")
+        assert [r.value for r in history] == ["Kept across restarts", "Second version"]
+    with AnswerStore(_url(db_path)) as third, third.engine.connect() as conn:
+        count = conn.exec_driver_sql(
+            "SELECT count(*) FROM peerkit_meta WHERE key = 'schema_version'"
+        ).scalar()
+    assert count == 1
+
+
+def test_newer_schema_version_is_refused_and_answers_untouched(db_path):
+    newer = SCHEMA_VERSION + 1
+    with AnswerStore(_url(db_path)) as answer_store:
+        answer_store.save("alex", "m2s1", "chime-now", "Do not lose me")
+        with answer_store.engine.begin() as conn:
+            conn.execute(
+                meta.update().where(meta.c.key == "schema_version").values(value=str(newer))
+            )
+    with pytest.raises(StoreError, match=rf"\b{newer}\b"):
+        AnswerStore(_url(db_path))
+    raw = sqlite3.connect(db_path)
+    try:
+        values = [row[0] for row in raw.execute("SELECT value FROM answer_revisions")]
+        version = raw.execute(
+            "SELECT value FROM peerkit_meta WHERE key = 'schema_version'"
+        ).fetchone()[0]
+    finally:
+        raw.close()
+    assert values == ['"Do not lose me"']
+    assert version == str(newer)
+
+
+def test_older_schema_without_migration_is_refused(db_path):
+    with AnswerStore(_url(db_path)) as answer_store, answer_store.engine.begin() as conn:
+        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value="0"))
+    with pytest.raises(StoreError, match="version 0"):
+        AnswerStore(_url(db_path))
+
+
+# --- errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["not a database url", "nosuchdialect://user@host/db"])
+def test_bad_url_raises_store_error(url):
+    with pytest.raises(StoreError):
+        AnswerStore(url)
+
+
+def _assert_no_canary(exc):
+    chain = _exception_chain(exc)
+    assert len(chain) >= 2, "StoreError should chain the underlying database error"
+    for link in chain:
+        assert CANARY not in str(link)
+        assert CANARY not in repr(link)
+        assert not any(CANARY in str(arg) for arg in link.args)
+
+
+def test_store_error_hides_learner_text_when_insert_fails(file_store):
+    with file_store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse BEFORE INSERT ON answer_revisions "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    with pytest.raises(StoreError) as info:
+        file_store.save("alex", "m2s1", "chime-now", f"My secret: {CANARY}")
+    _assert_no_canary(info.value)
+    assert "refused" in str(info.value.__cause__)  # the insert itself is what failed
+
+
+def test_store_error_hides_learner_text_when_table_is_missing(store):
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE answer_revisions")
+    with pytest.raises(StoreError) as info:
+        store.save("alex", "m2s1", "chime-now", f"My secret: {CANARY}")
+    _assert_no_canary(info.value)
+
+
+# --- concurrency -------------------------------------------------------------------
+
+
+def test_two_threads_saving_to_one_file_lose_nothing(db_path):
+    per_thread = 50
+    stores = [AnswerStore(_url(db_path)), AnswerStore(_url(db_path))]
+    barrier = threading.Barrier(len(stores))
+    errors: list[BaseException] = []
+
+    def work(index, answer_store):
+        try:
+            barrier.wait()
+            for n in range(per_thread):
+                answer_store.save("alex", "m2s1", "chime-now", f"thread {index} draft {n}")
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i, s)) for i, s in enumerate(stores, start=1)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for answer_store in stores:
+            answer_store.close()
+    assert errors == []
+    with AnswerStore(_url(db_path)) as check:
+        history = check.history("alex", "m2s1", "chime-now")
+    assert len(history) == 2 * per_thread
+    assert {r.value for r in history} == {
+        f"thread {i} draft {n}" for i in (1, 2) for n in range(per_thread)
+    }
+    assert len({r.id for r in history}) == 2 * per_thread
