@@ -44,8 +44,10 @@ def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CourseSe
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # Module scope: Playwright's sync API keeps an asyncio loop running in this thread
+    # while it is open, which must not leak into the unit tests that follow.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
