@@ -15,8 +15,8 @@ IMAGE_HTML = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_ATTR = re.compile(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
 
 
-def check_notebook(path: Path, label: str) -> list[str]:
-    """Problems inside one notebook."""
+def check_notebook(path: Path, label: str, *, session: bool = True) -> list[str]:
+    """Problems inside one notebook (``session``: a session page, not the home)."""
     try:
         nb = read_notebook(path)
     except (OSError, ValueError) as exc:
@@ -25,8 +25,14 @@ def check_notebook(path: Path, label: str) -> list[str]:
     if "widgets" in nb.get("metadata", {}):
         problems.append(f"{label}: has saved widget state (metadata.widgets); clear it")
     for index, cell in enumerate(nb.get("cells", []), start=1):
-        if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count")):
-            problems.append(f"{label}: cell {index} has saved outputs or an execution count")
+        if cell.get("cell_type") == "code":
+            if cell.get("outputs") or cell.get("execution_count"):
+                problems.append(f"{label}: cell {index} has saved outputs or an execution count")
+            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                problems.append(
+                    f"{label}: code cell {index} is not collapsed "
+                    "(set metadata.jupyter.source_hidden)"
+                )
         if cell.get("cell_type") == "markdown":
             source = "".join(cell.get("source", ""))
             for match in IMAGE_MD.finditer(source):
@@ -35,6 +41,11 @@ def check_notebook(path: Path, label: str) -> list[str]:
             for tag in IMAGE_HTML.findall(source):
                 if not ALT_ATTR.search(tag):
                     problems.append(f"{label}: cell {index} has an <img> with no alt text")
+    tagged = [
+        c for c in nb.get("cells", []) if "facilitator" in c.get("metadata", {}).get("tags", [])
+    ]
+    if session and not tagged:
+        problems.append(f"{label}: has no facilitator notes (Markdown cells tagged 'facilitator')")
     counts = Counter(ref.id for ref in exercises(nb))
     for exercise_id, count in sorted(counts.items()):
         if count > 1:
@@ -81,5 +92,5 @@ def check_course(root: Path, course: Course | None = None) -> list[str]:
         label = f"notebooks/{relative}"
         if relative != HOME_NOTEBOOK and relative not in listed:
             problems.append(f"{label} is not in content/course.yaml")
-        problems.extend(check_notebook(path, label))
+        problems.extend(check_notebook(path, label, session=relative != HOME_NOTEBOOK))
     return problems

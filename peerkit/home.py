@@ -17,7 +17,7 @@ def home_html(course: Course, progress: dict[str, SessionProgress], base_url: st
 
     Session links are ``base_url`` joined with the notebook path.
     """
-    parts = [f'<div class="peerkit-home"><h1>{escape(course.title)}</h1>']
+    parts = ['<div class="peerkit-home">']
     for module in course.modules:
         parts.append(
             f'<section class="peerkit-module" aria-labelledby="{escape(module.id)}-h">'

@@ -111,13 +111,33 @@ def test_duplicated_exercise_id_is_reported(course_root):
         {
             "cell_type": "code",
             "execution_count": None,
-            "metadata": {},
+            "metadata": {"jupyter": {"source_hidden": True}},
             "outputs": [],
             "source": 'session.reflection(\n    "chime-now",\n    "Asked twice.",\n)',
         }
     )
     _save(course_root, CHIME, nb)
     assert check_course(course_root) == [f"{CHIME_LABEL}: exercise id 'chime-now' is used 2 times"]
+
+
+def test_expanded_code_cell_is_reported(course_root):
+    nb = _load(course_root, CHIME)
+    code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    nb["cells"][code]["metadata"] = {}
+    _save(course_root, CHIME, nb)
+    assert check_course(course_root) == [
+        f"{CHIME_LABEL}: code cell {code + 1} is not collapsed (set metadata.jupyter.source_hidden)"
+    ]
+
+
+def test_session_without_facilitator_notes_is_reported(course_root):
+    nb = _load(course_root, CHIME)
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("tags", None)
+    _save(course_root, CHIME, nb)
+    assert check_course(course_root) == [
+        f"{CHIME_LABEL}: has no facilitator notes (Markdown cells tagged 'facilitator')"
+    ]
 
 
 def test_notebook_not_in_course_data_is_reported(course_root):
