@@ -1,0 +1,77 @@
+"""Keyboard use, refused answers and the page before widgets load, as a learner meets them."""
+
+from __future__ import annotations
+
+import urllib.request
+
+from peerkit.answers import MAX_ANSWER_CHARS
+from peerkit.course import load_course
+from peerkit.notebook_scan import exercise_ids
+
+from .learner import open_session
+
+SELF_CARE = load_course().session("m2s5")
+
+
+def _open_self_care(course_server, page) -> None:
+    count = len(exercise_ids(SELF_CARE.notebook_path()))
+    open_session(page, course_server.page_url(SELF_CARE.notebook), count)
+
+
+def test_list_builder_by_keyboard_alone(course_server, page):
+    _open_self_care(course_server, page)
+    toolbox = page.locator(".peerkit-list-builder")
+    new_item = toolbox.get_by_role("textbox", name="New toolbox item")
+    new_item.focus()
+    page.keyboard.type("Walking by the river")
+    page.keyboard.press("Enter")
+    items = toolbox.locator(".peerkit-item input")
+    items.first.wait_for()
+    assert items.first.input_value() == "Walking by the river"
+
+    page.keyboard.type("Phoning a friend")
+    page.keyboard.press("Tab")  # leaving the box adds the item too; focus moves to Add
+    items.nth(1).wait_for()
+    assert items.nth(1).input_value() == "Phoning a friend"
+
+    # Tab from the first item to its Remove button, and press Space.
+    items.first.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Remove"
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.peerkit-list-builder .peerkit-item input').length === 1"
+    )
+    assert items.first.input_value() == "Phoning a friend"
+    status = toolbox.locator(".peerkit-status")
+    page.wait_for_function("el => /^Saved /.test(el.textContent)", arg=status.element_handle())
+
+
+def test_too_long_answer_is_refused_beside_the_box_and_kept(course_server, page):
+    _open_self_care(course_server, page)
+    exercise = page.locator(".peerkit-reflection").first
+    box = exercise.locator("textarea")
+    too_long = "a" * (MAX_ANSWER_CHARS + 5)
+    box.fill(too_long)
+    alert = exercise.locator(".peerkit-status [role=alert]")
+    alert.wait_for()
+    assert "not been saved" in alert.inner_text()
+    assert box.input_value() == too_long
+    box.fill("A shorter answer.")
+    page.wait_for_function(
+        "el => /^Saved /.test(el.textContent)",
+        arg=exercise.locator(".peerkit-status").element_handle(),
+    )
+
+
+def test_narrative_is_in_the_page_before_any_widget_loads(course_server):
+    """The server's HTML already holds the visible text; no script is needed to see it."""
+    with urllib.request.urlopen(course_server.page_url(SELF_CARE.notebook), timeout=120) as r:
+        html = r.read().decode("utf-8")
+    assert f"Session 5: {SELF_CARE.title.split()[0]}" in html
+    assert 'id="rendered_cells" style="display: none"' not in html
+    assert "In this session you will" in html
+    for objective in SELF_CARE.objectives:
+        assert objective.replace("'", "&#39;") in html
+    assert "Samaritans" in html
