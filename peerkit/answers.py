@@ -88,3 +88,14 @@ def encode(value: Answer) -> str:
 
 def decode(raw: str) -> Answer:
     return json.loads(raw)
+
+
+def answer_lines(value: Any) -> list[str]:
+    """An answer as plain lines of text, for showing it back to the learner."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [line for item in value for line in answer_lines(item)]
+    if isinstance(value, dict):
+        return [line for item in value.values() for line in answer_lines(item)]
+    return []

@@ -23,6 +23,14 @@ class SessionInfo:
     objectives: tuple[str, ...] = ()
     duration: str = ""
     planned: bool = False
+    kind: str = "session"
+
+    @property
+    def heading(self) -> str:
+        """'Session 3: Personal Recovery', or just the title for a resources page."""
+        if self.kind == "resources":
+            return self.title
+        return f"Session {self.number}: {self.title}"
 
     def notebook_path(self, root: Path | None = None) -> Path:
         return (root or config.notebooks_dir()) / self.notebook
@@ -123,6 +131,7 @@ def _module(data: dict[str, Any]) -> ModuleInfo:
             objectives=_string_list(s.get("objectives"), f"{s['id']}.objectives"),
             duration=str(s.get("duration", "")),
             planned=bool(s.get("planned", False)),
+            kind=str(s.get("kind", "session")),
         )
         for s in data["sessions"]
     )

@@ -28,7 +28,7 @@ def home_html(course: Course, progress: dict[str, SessionProgress], base_url: st
         parts.append('<ol class="peerkit-sessions">')
         for info in module.sessions:
             state = progress[info.id]
-            title = f"Session {info.number}: {escape(info.title)}"
+            title = escape(info.heading)
             if not state.available:
                 parts.append(
                     f'<li class="peerkit-session peerkit-soon" data-session="{escape(info.id)}">'

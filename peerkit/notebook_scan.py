@@ -19,6 +19,12 @@ EXERCISE_METHODS = frozenset(
         "list_builder",
         "statement_builder",
         "sky_and_mountains",
+        "choice",
+        "card_sort",
+        "scenario",
+        "rewrite",
+        "rating",
+        "essay_planner",
     }
 )
 

@@ -69,7 +69,7 @@ def voila_resources(course: Course) -> dict[str, Any]:
         for info in module.sessions:
             sessions[info.id] = {
                 "module": f"Module {module.number}: {module.title}",
-                "title": f"Session {info.number}: {info.title}",
+                "title": info.heading,
                 "objectives": list(info.objectives),
             }
     return {

@@ -61,6 +61,7 @@ class Session:
         return load_content(name)
 
     def _add(self, cls: type[Exercise], exercise_id: str, prompt: str, **options: Any) -> Any:
+        """Create, register and return an exercise (its widget displays as the cell output)."""
         if not EXERCISE_ID.match(exercise_id):
             raise ValueError(
                 f"Exercise id {exercise_id!r} must be lower-case letters, digits and hyphens."
@@ -103,10 +104,13 @@ class Session:
         *,
         left: str = "What do I need to learn?",
         right: str = "What do I need to let go?",
+        carry_from: tuple[str, str] | None = None,
     ):
+        """Two boxes side by side. ``carry_from=(session, exercise)`` offers the learner's
+        answer to the same reflection from another session when this one is empty."""
         from .widgets.text import Paired
 
-        return self._add(Paired, exercise_id, prompt, left=left, right=right)
+        return self._add(Paired, exercise_id, prompt, left=left, right=right, carry_from=carry_from)
 
     def value_set(self, exercise_id: str, prompt: str, *, values: list[dict[str, Any]]):
         from .widgets.text import ValueSet
@@ -155,6 +159,123 @@ class Session:
             sky_prompt=sky_prompt,
             mountains_prompt=mountains_prompt,
         )
+
+    def choice(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        options: dict[str, str],
+        items: list[dict[str, Any]],
+    ):
+        """Choose an option for each statement; feedback written for that choice follows."""
+        from .widgets.choice import ChoiceSet
+
+        return self._add(ChoiceSet, exercise_id, prompt, options=options, items=items)
+
+    def card_sort(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        groups: dict[str, str],
+        cards: dict[str, str],
+        feedback: dict[str, str] | None = None,
+    ):
+        """Sort cards into groups, one menu per card (keyboard friendly, no dragging)."""
+        from .widgets.sort import CardSort
+
+        return self._add(
+            CardSort, exercise_id, prompt, groups=groups, cards=cards, feedback=feedback
+        )
+
+    def scenario(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        situation: str,
+        questions: dict[str, str],
+        discussion: str,
+    ):
+        """A situation with questions; the discussion opens after the learner responds."""
+        from .widgets.scenario import Scenario
+
+        return self._add(
+            Scenario,
+            exercise_id,
+            prompt,
+            situation=situation,
+            questions=questions,
+            discussion=discussion,
+        )
+
+    def rewrite(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        statements: dict[str, str],
+        examples: dict[str, str] | None = None,
+    ):
+        """Rewrite each statement; an example rewrite appears once the learner has written."""
+        from .widgets.rewrite import Rewrite
+
+        return self._add(Rewrite, exercise_id, prompt, statements=statements, examples=examples)
+
+    def rating(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        items: dict[str, str],
+        low: str = "not at all",
+        high: str = "completely",
+        minimum: int = 1,
+        maximum: int = 10,
+    ):
+        """Rate each statement on a scale (for example confidence from 1 to 10)."""
+        from .widgets.rating import RatingSet
+
+        return self._add(
+            RatingSet,
+            exercise_id,
+            prompt,
+            items=items,
+            low=low,
+            high=high,
+            minimum=minimum,
+            maximum=maximum,
+        )
+
+    def essay_planner(
+        self,
+        exercise_id: str,
+        prompt: str,
+        *,
+        sources: list[dict[str, Any]],
+        sections: dict[str, str],
+        word_target: int = 1500,
+    ):
+        """Earlier answers beside a plan and a draft with a live word count."""
+        from .widgets.essay import EssayPlanner
+
+        return self._add(
+            EssayPlanner,
+            exercise_id,
+            prompt,
+            sources=sources,
+            sections=sections,
+            word_target=word_target,
+        )
+
+    def figure(self, name: str) -> Any:
+        """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
+        from IPython.display import HTML
+
+        from .figures import figure_html
+
+        return HTML(figure_html(name))
 
     def save_all(self) -> None:
         """Save every exercise now (for example before the kernel is stopped)."""

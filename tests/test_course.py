@@ -69,14 +69,18 @@ def test_real_course_has_two_modules(course):
     assert [m.number for m in course.modules] == [1, 2]
 
 
-def test_module_one_has_eleven_planned_sessions_each_with_an_aim(course):
+def test_module_one_has_eleven_sessions_and_useful_resources_each_with_an_aim(course):
     module = course.module("m1")
-    assert len(module.sessions) == 11
-    assert [s.number for s in module.sessions] == list(range(1, 12))
+    sessions = [s for s in module.sessions if s.kind == "session"]
+    resources = [s for s in module.sessions if s.kind == "resources"]
+    assert [s.number for s in sessions] == list(range(1, 12))
+    assert [r.heading for r in resources] == ["Useful Resources"]
     for info in module.sessions:
-        assert info.planned, info.id
         assert info.aim.strip(), info.id
         assert info.module_id == "m1"
+        if not info.planned:
+            assert info.objectives, info.id
+            assert info.notebook_path().is_file(), info.id
 
 
 def test_module_two_has_five_sessions_with_objectives_and_notebooks(course):
@@ -91,7 +95,7 @@ def test_module_two_has_five_sessions_with_objectives_and_notebooks(course):
 
 
 def test_session_ids_are_indexed(course):
-    assert len(course.sessions_by_id) == 16
+    assert len(course.sessions_by_id) == 17
     assert course.session("m2s3").title.startswith("Identify personal boundaries")
     with pytest.raises(CourseDataError, match="m9s9"):
         course.session("m9s9")

@@ -73,9 +73,11 @@ class Exercise(widgets.VBox):
         prompt: str,
         *,
         autosave_delay: float | None = AUTOSAVE_DELAY,
+        carry_from: tuple[str, str] | None = None,
         **options: Any,
     ) -> None:
         self.slot = slot
+        self.carry_from = carry_from
         self.prompt = prompt
         self.last_saved: Revision | None = None
         self._restoring = False
@@ -119,6 +121,7 @@ class Exercise(widgets.VBox):
             self._show_status("Your earlier answer could not be loaded just now.", error=True)
             return
         if saved is None:
+            self._carry_over()
             return
         self._restoring = True
         try:
@@ -127,6 +130,26 @@ class Exercise(widgets.VBox):
             self._restoring = False
         self.last_saved = saved
         self._show_status(saved_label(saved.saved_at))
+
+    def _carry_over(self) -> None:
+        """Offer the learner's answer to the same reflection in another session."""
+        if self.carry_from is None:
+            return
+        session, exercise = self.carry_from
+        try:
+            earlier = self.slot.store.latest(self.slot.learner, session, exercise)
+        except StoreError:
+            return
+        if earlier is None:
+            return
+        self._restoring = True
+        try:
+            self.set_value(earlier.value)
+        finally:
+            self._restoring = False
+        self._show_status(
+            "This is what you wrote in an earlier session. Keep it as it is, or update it."
+        )
 
     def changed(self) -> None:
         """Note an edit: show 'Saving…' and save once the learner pauses."""
