@@ -10,6 +10,8 @@ from .course import Course, load_course
 from .notebook_scan import exercises, read_notebook, session_id
 
 HOME_NOTEBOOK = "index.ipynb"
+#: Course-wide pages that are not sessions and so are not listed in course.yaml.
+COURSE_PAGES = frozenset({HOME_NOTEBOOK, "my-data.ipynb"})
 IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)")
 IMAGE_HTML = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_ATTR = re.compile(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
@@ -90,7 +92,7 @@ def check_course(root: Path, course: Course | None = None) -> list[str]:
             continue
         relative = path.relative_to(notebooks_dir).as_posix()
         label = f"notebooks/{relative}"
-        if relative != HOME_NOTEBOOK and relative not in listed:
+        if relative not in COURSE_PAGES and relative not in listed:
             problems.append(f"{label} is not in content/course.yaml")
-        problems.extend(check_notebook(path, label, session=relative != HOME_NOTEBOOK))
+        problems.extend(check_notebook(path, label, session=relative not in COURSE_PAGES))
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,13 @@ EXERCISE_METHODS = frozenset(
 
 @dataclass(frozen=True)
 class ExerciseRef:
+    """One exercise call found in a notebook: its id, type, prompt and literal options."""
+
     id: str
     method: str
     cell: int
+    prompt: str = ""
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def read_notebook(path: Path) -> dict[str, Any]:
@@ -64,8 +68,23 @@ def exercises(nb: dict[str, Any]) -> list[ExerciseRef]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                found.append(ExerciseRef(node.args[0].value, node.func.attr, index))
+                found.append(_ref(node, index))
     return found
+
+
+def _ref(node: ast.Call, cell: int) -> ExerciseRef:
+    prompt = ""
+    if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+        prompt = str(node.args[1].value)
+    options: dict[str, Any] = {}
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            continue
+        try:
+            options[keyword.arg] = ast.literal_eval(keyword.value)
+        except ValueError:
+            continue  # computed at run time (for example values=session.content(...))
+    return ExerciseRef(node.args[0].value, node.func.attr, cell, prompt, options)
 
 
 def exercise_ids(path: Path) -> list[str]:
