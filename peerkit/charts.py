@@ -48,7 +48,7 @@ def chime_wheel_svg(readings: Sequence[Reading], uid: str = "chime") -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="-80 0 {SIZE + 160} {SIZE + 30 * len(readings)}" '
-        f'role="img" aria-labelledby="{uid}-t {uid}-d" class="peerkit-chime-wheel" '
+        f'role="img" aria-labelledby="{uid}-t {uid}-d" class="peerkit-chime-svg" '
         'style="width:100%;max-width:440px;height:auto">',
         f'<title id="{uid}-t">My CHIME wheel</title>',
         f'<desc id="{uid}-d">{escape(describe(readings))}</desc>',

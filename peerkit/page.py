@@ -64,6 +64,21 @@ def lab_overview(course: Course, info: SessionInfo) -> Any:
 
 def voila_resources(course: Course) -> dict[str, Any]:
     """Course data the Voilà template needs, passed as ``VoilaConfiguration.resources``."""
+    ready = [i for i in course.sessions if not i.planned and i.notebook_path().is_file()]
+    neighbours: dict[str, dict[str, Any]] = {}
+    for index, info in enumerate(ready):
+        links = {}
+        if index > 0:
+            links["prev"] = {
+                "notebook": ready[index - 1].notebook,
+                "title": ready[index - 1].heading,
+            }
+        if index + 1 < len(ready):
+            links["next"] = {
+                "notebook": ready[index + 1].notebook,
+                "title": ready[index + 1].heading,
+            }
+        neighbours[info.id] = links
     sessions = {}
     for module in course.modules:
         for info in module.sessions:
@@ -71,6 +86,7 @@ def voila_resources(course: Course) -> dict[str, Any]:
                 "module": f"Module {module.number}: {module.title}",
                 "title": info.heading,
                 "objectives": list(info.objectives),
+                **neighbours.get(info.id, {}),
             }
     return {
         "peerkit": {

@@ -51,6 +51,7 @@ class Session:
         self.learner = learner or current_learner()
         self.autosave_delay = autosave_delay
         self.exercises: dict[str, Exercise] = {}
+        self._progress: Any = None
 
     @property
     def id(self) -> str:
@@ -71,7 +72,29 @@ class Session:
         slot = AnswerSlot(self.store, self.learner, self.id, exercise_id)
         exercise = cls(slot, prompt, autosave_delay=self.autosave_delay, **options)
         self.exercises[exercise_id] = exercise
+        if exercise.counted and self._progress is not None:
+            exercise.on_saved.append(self._progress.record)
         return exercise
+
+    def progress_bar(self) -> Any:
+        """The page's progress bar, counting this session's exercises (made once)."""
+        if self._progress is None:
+            from .answers import is_answered
+            from .notebook_scan import exercise_ids
+            from .widgets.progress import ProgressBar
+
+            path = self.info.notebook_path()
+            ids = set(exercise_ids(path)) if path.is_file() else set()
+            answered = {
+                r.exercise
+                for r in self.store.current_answers(self.learner, self.id)
+                if r.exercise in ids and is_answered(r.value)
+            }
+            self._progress = ProgressBar(len(ids), answered)
+            for exercise in self.exercises.values():
+                if exercise.counted:
+                    exercise.on_saved.append(self._progress.record)
+        return self._progress
 
     # --- exercise types ---------------------------------------------------
     def reflection(self, exercise_id: str, prompt: str, *, rows: int = 6, placeholder: str = ""):
@@ -269,6 +292,14 @@ class Session:
             word_target=word_target,
         )
 
+    def chime_wheel(self, prompt: str = "Rate the five CHIME processes for you today."):
+        """The CHIME self-rating and wheel. Every reading is kept in one place (Session 1),
+        wherever the wheel is shown, so all readings overlay on the same wheel."""
+        from .widgets.chime import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
+
+        slot = AnswerSlot(self.store, self.learner, CHIME_SESSION, CHIME_EXERCISE)
+        return ChimeWheel(slot, prompt, autosave_delay=self.autosave_delay)
+
     def figure(self, name: str) -> Any:
         """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
         from IPython.display import HTML
@@ -285,15 +316,17 @@ class Session:
 
 
 def open_session(session_id: str) -> Session:
-    """Start a session page. In JupyterLab, also show its overview and styling.
+    """Start a session page and show the learner's progress through it.
 
-    In Voilà the course template shows the overview, so nothing is displayed.
+    In JupyterLab the session's overview and styling are shown too; in Voilà the
+    course template shows them.
     """
+    from IPython.display import display
+
     session = Session(session_id)
     if not in_voila():
-        from IPython.display import display
-
         from .page import lab_overview
 
         display(lab_overview(session.course, session.info))
+    display(session.progress_bar())
     return session

@@ -22,17 +22,44 @@ def test_in_jupyterlab_the_overview_and_styling_are_shown(shown, monkeypatch):
     monkeypatch.delenv("VOILA_BASE_URL", raising=False)
     session = peerkit.open_session("m2s1")
     assert session.id == "m2s1"
-    assert len(shown) == 1
+    assert len(shown) == 2
     html = shown[0].data
     assert "<style>" in html and ".peerkit-exercise" in html
     assert "In this session you will" in html
     assert "Who Am I Map" in html
 
 
-def test_in_voila_nothing_extra_is_shown(shown, monkeypatch):
+def test_in_voila_only_the_progress_bar_is_shown(shown, monkeypatch):
+    from peerkit.widgets.progress import ProgressBar
+
     monkeypatch.setenv("VOILA_KERNEL_ID", "abc")
     peerkit.open_session("m2s2")
-    assert shown == []
+    assert len(shown) == 1
+    assert isinstance(shown[0], ProgressBar)
+
+
+def test_progress_bar_counts_answers_and_follows_saves(store, monkeypatch):
+    from peerkit.notebook_scan import exercise_ids
+    from peerkit.session import Session
+
+    session = Session("m2s5", store=store, learner="sam", autosave_delay=None)
+    total = len(exercise_ids(session.info.notebook_path()))
+    store.save("sam", "m2s5", "core-behaviours-check", "Be kind")
+    store.save("sam", "m2s5", "not-in-this-notebook", "ignored")
+    bar = session.progress_bar()
+    assert f"1 of {total} exercises answered" in bar.value
+    ex = session.reflection("what-self-care-means", "What does self-care mean?")
+    ex.box.value = "Rest"
+    ex.save_now()
+    assert f"2 of {total} exercises answered" in bar.value
+    ex.box.value = "   "
+    ex.save_now()
+    assert f"1 of {total} exercises answered" in bar.value
+    wheel = session.chime_wheel()
+    for menu in wheel.menus.values():
+        menu.value = "6"
+    assert wheel.add_reading()
+    assert f"1 of {total} exercises answered" in bar.value  # the wheel is not an exercise
 
 
 def test_unknown_session_is_a_clear_error(shown):

@@ -198,3 +198,33 @@ def test_figures_are_accessible_svg(name, top_left, top_right, bottom):
 def test_unknown_figure_is_a_clear_error():
     with pytest.raises(CourseDataError, match="No figure named"):
         figure_html("nope")
+
+
+def test_chime_wheel_keeps_every_dated_reading_in_one_place(store):
+    from datetime import UTC, datetime
+
+    from peerkit.session import Session
+
+    start = Session("m2s1", store=store, learner="alex", autosave_delay=None).chime_wheel()
+    assert "peerkit-tool" in start._dom_classes and "peerkit-exercise" not in start._dom_classes
+    assert start.add_reading() is False
+    start.menus["hope"].value = "4"
+    assert start.add_reading() is False
+    assert "Rate all five" in start.status_text
+    assert start.menus["hope"].value == "4"  # nothing the learner chose is lost
+    for key in ("connectedness", "identity", "meaning", "empowerment"):
+        start.menus[key].value = "3"
+    assert start.add_reading(datetime(2026, 11, 1, tzinfo=UTC))
+    assert start.menus["hope"].value == ""  # ready for the next reading
+
+    later = Session("m2s5", store=store, learner="alex", autosave_delay=None).chime_wheel()
+    assert len(later.readings) == 1
+    for menu in later.menus.values():
+        menu.value = "8"
+    assert later.add_reading(datetime(2026, 11, 20, tzinfo=UTC))
+    saved = store.latest("alex", "m2s1", "chime-wheel").value["readings"]
+    assert [r["date"][:10] for r in saved] == ["2026-11-01", "2026-11-20"]
+    assert [r["hope"] for r in saved] == ["4", "8"]
+    assert store.latest("alex", "m2s5", "chime-wheel") is None
+    assert later.wheel.value.count('class="peerkit-reading"') == 2
+    assert "<table" in later.wheel.value and "Reading 2 (2026-11-20)" in later.wheel.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape, unescape
@@ -66,6 +67,8 @@ class Exercise(widgets.VBox):
     """
 
     kind: ClassVar[str] = "exercise"
+    #: Counted in progress and marked ``peerkit-exercise``; tools (the CHIME wheel) are not.
+    counted: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -86,8 +89,10 @@ class Exercise(widgets.VBox):
         self.status.add_class("peerkit-status")
         body = self.build(**options)
         super().__init__(children=[*self.header(), *body, self.status])
-        self.add_class("peerkit-exercise")
+        self.add_class("peerkit-exercise" if self.counted else "peerkit-tool")
         self.add_class(f"peerkit-{self.kind}")
+        #: Called with each new revision (the session's progress bar listens).
+        self.on_saved: list[Callable[[Revision], None]] = []
         self.restore()
 
     # --- for subclasses -------------------------------------------------
@@ -175,6 +180,8 @@ class Exercise(widgets.VBox):
             return None
         self.last_saved = revision
         self._show_status(saved_label(revision.saved_at))
+        for callback in self.on_saved:
+            callback(revision)
         return revision
 
     @property

@@ -151,3 +151,28 @@ class ValueSet(Exercise):
 
     get_value = MultiBox.get_value
     set_value = MultiBox.set_value
+
+
+class ShortText(Exercise):
+    """A single line, such as the learner's display name; not a course exercise."""
+
+    kind: ClassVar[str] = "short-text"
+    counted: ClassVar[bool] = False
+
+    def build(self, *, placeholder: str = "") -> list[widgets.Widget]:
+        self.box = widgets.Text(
+            description=self.prompt,
+            placeholder=placeholder,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
+        self.box.add_class("peerkit-input")
+        self.watch(self.box)
+        return [self.box]
+
+    def header(self) -> list[widgets.Widget]:
+        return []
+
+    get_value = Reflection.get_value
+    set_value = Reflection.set_value

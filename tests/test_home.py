@@ -1,0 +1,79 @@
+"""The course home's journey features: continue link, module progress, last worked on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from peerkit.course import Course, ModuleInfo, SessionInfo, SupportLine
+from peerkit.home import continue_html, home_html
+from peerkit.progress import SessionProgress, module_totals, next_session
+
+
+def _course() -> Course:
+    def session(module: str, number: int) -> SessionInfo:
+        return SessionInfo(
+            id=f"{module}s{number}",
+            module_id=module,
+            number=number,
+            title=f"Title {module}{number}",
+            notebook=f"{module}/{number:02d}.ipynb",
+            objectives=("Learn",),
+        )
+
+    modules = tuple(
+        ModuleInfo(id=m, number=n, title=f"Module {m}", sessions=(session(m, 1), session(m, 2)))
+        for n, m in enumerate(("m1", "m2"), start=1)
+    )
+    course = Course("Course", modules, "Help.", (SupportLine("Line", "1", ""),), "Private.")
+    course.sessions_by_id.update({s.id: s for s in course.sessions})
+    return course
+
+
+def _progress(**states) -> dict[str, SessionProgress]:
+    defaults = {sid: (True, 0, 3, None) for sid in ("m1s1", "m1s2", "m2s1", "m2s2")}
+    defaults.update(states)
+    return {sid: SessionProgress(sid, *state) for sid, state in defaults.items()}
+
+
+DAY = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def test_new_learner_starts_at_the_first_session():
+    course = _course()
+    assert next_session(course, _progress()).id == "m1s1"
+    html = continue_html(course, _progress())
+    assert "Start here" in html and 'href="m1/01.ipynb"' in html
+
+
+def test_continue_stays_in_the_module_the_learner_is_working_in():
+    course = _course()
+    progress = _progress(m2s1=(True, 3, 3, DAY), m2s2=(True, 1, 3, DAY))
+    assert next_session(course, progress).id == "m2s2"
+    html = continue_html(course, progress)
+    assert "Continue where you left off" in html and "Module 2, Session 2" in html
+
+
+def test_continue_moves_to_the_next_unfinished_session_then_other_modules():
+    course = _course()
+    progress = _progress(m2s1=(True, 3, 3, DAY), m2s2=(True, 3, 3, DAY))
+    assert next_session(course, progress).id == "m1s1"
+    done = {sid: (True, 3, 3, DAY) for sid in ("m1s1", "m1s2", "m2s1", "m2s2")}
+    assert next_session(course, _progress(**done)) is None
+    assert "Well done" in continue_html(course, _progress(**done))
+
+
+def test_unavailable_sessions_are_skipped():
+    course = _course()
+    progress = _progress(m1s1=(False, 0, 0, None))
+    assert next_session(course, progress).id == "m1s2"
+
+
+def test_home_shows_module_progress_and_last_worked():
+    course = _course()
+    progress = _progress(m1s1=(True, 2, 3, DAY), m1s2=(True, 1, 4, None))
+    assert module_totals(course.module("m1"), progress) == (3, 7)
+    html = home_html(course, progress)
+    assert "Module 1: 3 of 7 exercises answered" in html
+    assert "last worked on 20 Nov 2026" in html
+    assert "not started" in html
+    assert 'href="my-data.ipynb"' in html
