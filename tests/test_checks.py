@@ -168,19 +168,37 @@ def test_session_without_objectives_is_reported(course_root):
     assert check_course(course_root) == ["session m2s2 has no learning objectives"]
 
 
+def _plan_new_session(data, aim="Coming later."):
+    """Add a planned session (no notebook yet) to Module 1 of the course data."""
+    entry = {
+        "id": "m1s99",
+        "number": 99,
+        "title": "Later",
+        "notebook": "module1/99-later.ipynb",
+        "planned": True,
+    }
+    if aim:
+        entry["aim"] = aim
+    data["modules"][0]["sessions"].append(entry)
+
+
+def test_planned_session_is_accepted(course_root):
+    _edit_course(course_root, _plan_new_session)
+    assert check_course(course_root) == []
+
+
 def test_planned_session_without_aim_is_reported(course_root):
-    _edit_course(course_root, lambda data: _session(data, "m1s4").pop("aim"))
-    assert check_course(course_root) == ["session m1s4 has no aim"]
+    _edit_course(course_root, lambda data: _plan_new_session(data, aim=None))
+    assert check_course(course_root) == ["session m1s99 has no aim"]
 
 
 def test_planned_session_whose_notebook_exists_is_reported(course_root):
+    _edit_course(course_root, _plan_new_session)
     nb = _load(course_root, CHIME)
-    nb["metadata"]["peerkit"]["session"] = "m1s1"
-    _save(course_root, "module1/01-introduction.ipynb", nb)
+    nb["metadata"]["peerkit"]["session"] = "m1s99"
+    _save(course_root, "module1/99-later.ipynb", nb)
     problems = check_course(course_root)
-    assert "notebooks/module1/01-introduction.ipynb exists but m1s1 is still marked planned" in (
-        problems
-    )
+    assert "notebooks/module1/99-later.ipynb exists but m1s99 is still marked planned" in problems
     # Still listed in the course data, so not reported as unknown.
     assert not any("not in content/course.yaml" in p for p in problems)
 

@@ -8,6 +8,9 @@ EXERCISES = ".peerkit-exercise"
 TEXT_BOXES = ".peerkit-exercise .peerkit-input textarea"
 NEW_ITEM_BOXES = ".peerkit-exercise .peerkit-new-item input"
 ITEM_BOXES = ".peerkit-exercise .peerkit-item input"
+RADIO_GROUPS = ".peerkit-exercise .peerkit-radios"
+MENUS = ".peerkit-exercise select"
+REVEAL = ".peerkit-exercise .peerkit-reveal button, .peerkit-exercise button.peerkit-reveal"
 
 ALL_SAVED = """() => {
   const exercises = [...document.querySelectorAll('.peerkit-exercise')];
@@ -18,7 +21,8 @@ ALL_SAVED = """() => {
 UNNAMED_CONTROLS = """() => {
   const unnamed = [];
   for (const el of document.querySelectorAll(
-      '.peerkit-exercise textarea, .peerkit-exercise input, .peerkit-exercise button')) {
+      '.peerkit-exercise textarea, .peerkit-exercise input, .peerkit-exercise button, '
+      + '.peerkit-exercise select')) {
     let name = el.getAttribute('aria-label') || '';
     if (!name && el.labels && el.labels.length) name = el.labels[0].textContent;
     if (!name && el.tagName === 'BUTTON') name = el.textContent;
@@ -30,10 +34,12 @@ UNNAMED_CONTROLS = """() => {
 
 @dataclass
 class Answers:
-    """What a learner typed, in page order."""
+    """What a learner typed and chose, in page order."""
 
     texts: list[str] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
+    radios: list[str] = field(default_factory=list)
+    menus: list[str] = field(default_factory=list)
 
 
 def open_session(page, url: str, exercises: int) -> None:
@@ -44,7 +50,7 @@ def open_session(page, url: str, exercises: int) -> None:
 
 
 def answer_everything(page, tag: str) -> Answers:
-    """Type into every box and add an item to every list, then wait for 'Saved'."""
+    """Type into every box, add to every list, choose in every group and menu; wait for 'Saved'."""
     answers = Answers()
     boxes = page.locator(TEXT_BOXES)
     for index in range(boxes.count()):
@@ -58,6 +64,21 @@ def answer_everything(page, tag: str) -> Answers:
         new_items.nth(index).press("Enter")
         page.locator(f"{ITEM_BOXES} >> nth={index}").wait_for()
         answers.items.append(text)
+    groups = page.locator(RADIO_GROUPS)
+    for index in range(groups.count()):
+        radios = groups.nth(index).locator("input[type=radio]")
+        choice = radios.nth(index % radios.count())
+        choice.check()
+        answers.radios.append(choice.evaluate("e => e.parentElement.textContent.trim()"))
+    menus = page.locator(MENUS)
+    for index in range(menus.count()):
+        options = menus.nth(index).locator("option")
+        value = options.nth(1 + index % (options.count() - 1)).get_attribute("value")
+        menus.nth(index).select_option(value)
+        answers.menus.append(value)
+    reveal = page.locator(REVEAL)
+    for index in range(reveal.count()):
+        reveal.nth(index).click()
     page.wait_for_function(ALL_SAVED)
     return answers
 
@@ -65,4 +86,9 @@ def answer_everything(page, tag: str) -> Answers:
 def read_answers(page) -> Answers:
     texts = page.locator(TEXT_BOXES).evaluate_all("els => els.map(e => e.value)")
     items = page.locator(ITEM_BOXES).evaluate_all("els => els.map(e => e.value)")
-    return Answers(texts=texts, items=items)
+    radios = page.locator(RADIO_GROUPS).evaluate_all(
+        "els => els.map(g => { const c = g.querySelector('input:checked');"
+        " return c ? c.parentElement.textContent.trim() : null; })"
+    )
+    menus = page.locator(MENUS).evaluate_all("els => els.map(e => e.value)")
+    return Answers(texts=texts, items=items, radios=radios, menus=menus)
