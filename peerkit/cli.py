@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the course content; exit 1 on problems")
     check.add_argument("--root", help="course folder (default: this checkout)")
     check.set_defaults(func=cmd_check)
+    from . import cli_data
+
+    cli_data.register(sub)
     return parser
 
 

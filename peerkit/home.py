@@ -86,8 +86,9 @@ def home_html(course: Course, progress: dict[str, SessionProgress]) -> str:
     parts.append(
         '<section class="peerkit-my-data-link"><h2>Your answers, your data</h2>'
         f"{privacy_html(course)}"
-        f'<p><a href="{MY_DATA_PAGE}">My data: see what is stored, download your portfolio, '
-        "or erase everything</a></p></section>"
+        f'<p><a class="peerkit-portfolio-link" href="{MY_DATA_PAGE}">Download my portfolio</a>'
+        f' · <a href="{MY_DATA_PAGE}#erase">My data: what is stored, and erasing it</a></p>'
+        "</section>"
     )
     parts.append("</div>")
     return "".join(parts)

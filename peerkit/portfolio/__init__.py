@@ -1,0 +1,54 @@
+"""Export a learner's portfolio: every answer, as Word, a printable web page, Markdown or JSON.
+
+``export_portfolio("docx", learner, store, course)`` returns the file's bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from ..course import Course
+from ..store import AnswerStore
+from .collect import Portfolio, collect_portfolio
+from .formats import FORMATS, ExportFormat, default_filename, export_format
+
+__all__ = ["FORMATS", "ExportFormat", "default_filename", "export_format", "export_portfolio"]
+
+
+def _renderer(name: str) -> Callable[[Portfolio], bytes]:
+    export_format(name)  # ValueError for an unknown format
+    if name == "docx":
+        from .render_docx import render_docx
+
+        return render_docx
+    if name == "html":
+        from .render_html import render_html
+
+        return render_html
+    if name == "md":
+        from .render_md import render_md
+
+        return render_md
+    from .render_json import render_json
+
+    return render_json
+
+
+def export_portfolio(
+    fmt: str,
+    learner: str,
+    store: AnswerStore,
+    course: Course,
+    root: Path | None = None,
+    *,
+    now: datetime | None = None,
+) -> bytes:
+    """The learner's portfolio as a file in format ``fmt`` (docx, html, md or json).
+
+    ``root`` is the notebooks folder (default: the course's). Raises ValueError
+    for an unknown format and StoreError when the answers cannot be read.
+    """
+    render = _renderer(fmt)
+    return render(collect_portfolio(learner, store, course, root, now))

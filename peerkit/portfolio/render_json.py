@@ -1,0 +1,55 @@
+"""The complete machine-readable record: every answer with every revision and its time."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..store import Revision
+from .collect import ExerciseEntry, ModuleEntry, Portfolio, SessionEntry
+
+FORMAT_NAME = "peerkit-portfolio"
+
+
+def portfolio_record(portfolio: Portfolio) -> dict[str, Any]:
+    """The portfolio as JSON-ready data. Holds every revision, answered or blank."""
+    return {
+        "format": FORMAT_NAME,
+        "schema_version": portfolio.schema_version,
+        "learner": portfolio.learner,
+        "course": portfolio.course_title,
+        "exported_at": portfolio.exported_at.isoformat(),
+        "answers": [
+            _answer(module, session, exercise)
+            for module, session, exercise in portfolio.entries()
+            if exercise.revisions
+        ],
+    }
+
+
+def _answer(
+    module: ModuleEntry | None, session: SessionEntry, exercise: ExerciseEntry
+) -> dict[str, Any]:
+    current: Revision = exercise.revisions[-1]
+    return {
+        "module": module.id if module else None,
+        "session": session.id,
+        "session_heading": session.heading,
+        "exercise": exercise.id,
+        "in_course": module is not None,
+        "type": exercise.method or None,
+        "prompt": exercise.prompt,
+        "labels": exercise.labels,
+        "current": current.value,
+        "saved_at": current.saved_at.isoformat(),
+        "revisions": [
+            {"id": r.id, "saved_at": r.saved_at.isoformat(), "value": r.value}
+            for r in exercise.revisions
+        ],
+    }
+
+
+def render_json(portfolio: Portfolio) -> bytes:
+    """UTF-8 JSON, indented for people who open it in an editor."""
+    text = json.dumps(portfolio_record(portfolio), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8", "backslashreplace")  # a stray surrogate stays JSON

@@ -1,0 +1,168 @@
+"""The My data page: what is stored and where, downloads on request, erase with a confirm step."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import pytest
+
+from peerkit.course import load_course
+from peerkit.erase import count_revisions
+from peerkit.mydata import DOWNLOADS, PREPARE_FAILED, UNDERSTAND, my_data_page
+from peerkit.portfolio.formats import FORMATS
+
+LEARNER = "sam"
+LINK = re.compile(
+    r'<a class="peerkit-download" download="([^"]+)" href="data:([^;]+);[^"]*?base64,([^"]+)">'
+)
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course()
+
+
+@pytest.fixture
+def page(store, course):
+    store.save(LEARNER, "m2s1", "chime-now", "My private <b>thoughts</b>")
+    store.save(LEARNER, "m2s1", "chime-now", "My private <b>thoughts</b>, revised")
+    store.save("other", "m2s1", "chime-now", "Someone else's")
+    return my_data_page(store=store, learner=LEARNER, course=course)
+
+
+def _decoded(page, fmt: str) -> tuple[str, str, bytes]:
+    match = LINK.search(page.links[fmt].value)
+    assert match, fmt
+    filename, mime, data = match.groups()
+    return filename, mime, base64.b64decode(data, validate=True)
+
+
+def test_page_says_what_is_stored_where_and_who_can_see_it(store, course):
+    page = my_data_page(store=store, learner="<b>sam</b>", course=course)
+    assert "peerkit-my-data" in page._dom_classes
+    about = page.children[0].value
+    assert "What is stored" in about and "Where it is kept" in about
+    assert "Who can see it" in about and "Facilitators" in about
+    assert "&lt;b&gt;sam&lt;/b&gt;" in about and "<b>sam</b>" not in about
+    assert "in-memory" in about
+
+
+def test_page_names_the_sqlite_file(tmp_path, course):
+    from peerkit.store import AnswerStore
+
+    path = tmp_path / "answers.sqlite3"
+    with AnswerStore(f"sqlite:///{path}") as file_store:
+        page = my_data_page(store=file_store, learner=LEARNER, course=course)
+        assert str(path) in page.children[0].value
+
+
+def test_nothing_is_exported_until_asked(page):
+    assert all(link.value == "" for link in page.links.values())
+
+
+def test_prepared_downloads_hold_valid_base64_of_each_format(page):
+    import docx
+
+    page.prepare_button.click()
+
+    assert "ready" in page.download_status.value
+    assert [fmt for fmt, _text in DOWNLOADS] == ["docx", "html", "json"]
+    for fmt, text in DOWNLOADS:
+        assert text in page.links[fmt].value
+        filename, mime, _data = _decoded(page, fmt)
+        assert filename.startswith("peerkit-portfolio-") and filename.endswith(f".{fmt}")
+        assert mime == FORMATS[fmt].mime.split(";")[0]
+    _f, _m, data = _decoded(page, "docx")
+    document = docx.Document(io.BytesIO(data))
+    assert any("revised" in p.text for p in document.paragraphs)
+    _f, _m, data = _decoded(page, "html")
+    html = data.decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "My private &lt;b&gt;thoughts&lt;/b&gt;, revised" in html
+    _f, _m, data = _decoded(page, "json")
+    record = json.loads(data)
+    assert record["learner"] == LEARNER
+    assert len(record["answers"][0]["revisions"]) == 2
+    assert "Someone else's" not in data.decode("utf-8")
+
+
+def test_a_failed_download_shows_a_calm_message_without_learner_text(page, monkeypatch):
+    import peerkit.portfolio as portfolio
+    from peerkit.errors import StoreError
+
+    def broken(*_args, **_kwargs):
+        raise StoreError("My private <b>thoughts</b>")
+
+    monkeypatch.setattr(portfolio, "export_portfolio", broken)
+    page.prepare_button.click()
+    assert PREPARE_FAILED in page.download_status.value
+    assert "thoughts" not in page.download_status.value
+    assert all(link.value == "" for link in page.links.values())
+
+
+def test_erase_needs_the_warning_and_the_checkbox(page, store):
+    assert page.confirm.layout.display == "none"
+    page.understand.value = True
+    page.final_button.click()  # not revealed yet: nothing happens
+    assert count_revisions(store, LEARNER) == 2
+
+    page.erase_button.click()
+    assert page.confirm.layout.display == "flex"
+    assert "cannot be undone" in page.warning.value
+    assert "2 saved versions" in page.warning.value
+    assert page.understand.value is False
+    assert page.understand.description == UNDERSTAND
+    assert page.final_button.disabled
+
+    page.final_button.click()  # the checkbox is not ticked: nothing happens
+    assert count_revisions(store, LEARNER) == 2
+
+    page.understand.value = True
+    assert not page.final_button.disabled
+    page.final_button.click()
+
+    assert count_revisions(store, LEARNER) == 0
+    assert count_revisions(store, "other") == 1
+    assert "2 saved versions removed" in page.erase_status.value
+    assert page.confirm.layout.display == "none"
+
+
+def test_erase_clears_prepared_downloads(page, store):
+    page.prepare_button.click()
+    page.erase_button.click()
+    page.understand.value = True
+    page.final_button.click()
+    assert all(link.value == "" for link in page.links.values())
+
+
+def test_keep_my_answers_cancels(page, store):
+    page.erase_button.click()
+    page.understand.value = True
+    page.cancel_button.click()
+    assert page.confirm.layout.display == "none"
+    assert page.understand.value is False
+    page.final_button.click()
+    assert count_revisions(store, LEARNER) == 2
+    assert "Nothing was erased" in page.erase_status.value
+
+
+def test_notebook_is_clean_and_shows_the_page():
+    from peerkit import config
+    from peerkit.checks import check_notebook
+    from peerkit.notebook_scan import read_notebook
+
+    path = config.notebooks_dir() / "my-data.ipynb"
+    nb = read_notebook(path)
+    assert check_notebook(path, "my-data", session=False) == []
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb["metadata"]
+    assert nb["cells"][0]["cell_type"] == "markdown"
+    assert "".join(nb["cells"][0]["source"]).startswith("# My data")
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert ["".join(c["source"]) for c in code] == [
+        "import peerkit.mydata\n\npeerkit.mydata.my_data_page()"
+    ]
+    assert all(c["metadata"]["jupyter"]["source_hidden"] for c in code)
