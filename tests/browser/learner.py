@@ -10,7 +10,7 @@ NEW_ITEM_BOXES = ".peerkit-exercise .peerkit-new-item input"
 ITEM_BOXES = ".peerkit-exercise .peerkit-item input"
 RADIO_GROUPS = ".peerkit-exercise .peerkit-radios"
 MENUS = ".peerkit-exercise select"
-REVEAL = ".peerkit-exercise .peerkit-reveal button, .peerkit-exercise button.peerkit-reveal"
+SCENARIOS = ".peerkit-exercise.peerkit-scenario"
 
 ALL_SAVED = """() => {
   const exercises = [...document.querySelectorAll('.peerkit-exercise')];
@@ -57,13 +57,18 @@ def answer_everything(page, tag: str) -> Answers:
         text = f"{tag} answer {index}: I’m learning — ‘slowly’ & <gently> ✓"
         boxes.nth(index).fill(text)
         answers.texts.append(text)
+    # Lists may hold items from an earlier visit; new ones are added after them.
+    answers.items = page.locator(ITEM_BOXES).evaluate_all("els => els.map(e => e.value)")
     new_items = page.locator(NEW_ITEM_BOXES)
     for index in range(new_items.count()):
         text = f"{tag} idea {index}"
         new_items.nth(index).fill(text)
         new_items.nth(index).press("Enter")
-        page.locator(f"{ITEM_BOXES} >> nth={index}").wait_for()
-        answers.items.append(text)
+        page.wait_for_function(
+            "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.value === text)",
+            arg=[ITEM_BOXES, text],
+        )
+    answers.items = page.locator(ITEM_BOXES).evaluate_all("els => els.map(e => e.value)")
     groups = page.locator(RADIO_GROUPS)
     for index in range(groups.count()):
         radios = groups.nth(index).locator("input[type=radio]")
@@ -76,9 +81,12 @@ def answer_everything(page, tag: str) -> Answers:
         value = options.nth(1 + index % (options.count() - 1)).get_attribute("value")
         menus.nth(index).select_option(value)
         answers.menus.append(value)
-    reveal = page.locator(REVEAL)
-    for index in range(reveal.count()):
-        reveal.nth(index).click()
+    scenarios = page.locator(SCENARIOS)
+    for index in range(scenarios.count()):
+        scenario = scenarios.nth(index)
+        if scenario.get_by_role("region", name="Discussion").count() == 0:
+            scenario.get_by_role("button", name="Show the course's discussion").click()
+            scenario.get_by_role("region", name="Discussion").wait_for()
     page.wait_for_function(ALL_SAVED)
     return answers
 
