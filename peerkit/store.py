@@ -107,16 +107,7 @@ class AnswerStore:
         cleaned = normalise(value)
         raw = encode(cleaned)
         with self._write() as conn:
-            current = conn.execute(
-                select(revisions)
-                .where(
-                    revisions.c.learner == learner,
-                    revisions.c.session == session,
-                    revisions.c.exercise == exercise,
-                )
-                .order_by(revisions.c.id.desc())
-                .limit(1)
-            ).first()
+            current = conn.execute(_newest(learner, session, exercise)).first()
             if current is not None and current.value == raw:
                 return _revision(current)
             saved_at = datetime.now(UTC)
@@ -135,16 +126,7 @@ class AnswerStore:
     def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
         """The current answer to one exercise, or None."""
         with self._read() as conn:
-            row = conn.execute(
-                select(revisions)
-                .where(
-                    revisions.c.learner == learner,
-                    revisions.c.session == session,
-                    revisions.c.exercise == exercise,
-                )
-                .order_by(revisions.c.id.desc())
-                .limit(1)
-            ).first()
+            row = conn.execute(_newest(learner, session, exercise)).first()
         return None if row is None else _revision(row)
 
     def history(self, learner: str, session: str, exercise: str) -> list[Revision]:
@@ -152,11 +134,7 @@ class AnswerStore:
         with self._read() as conn:
             rows = conn.execute(
                 select(revisions)
-                .where(
-                    revisions.c.learner == learner,
-                    revisions.c.session == session,
-                    revisions.c.exercise == exercise,
-                )
+                .where(*_one_answer(learner, session, exercise))
                 .order_by(revisions.c.id)
             ).all()
         return [_revision(row) for row in rows]
@@ -172,6 +150,25 @@ class AnswerStore:
                 select(revisions).where(revisions.c.id.in_(newest)).order_by(revisions.c.id)
             ).all()
         return [_revision(row) for row in rows]
+
+
+def _one_answer(learner: str, session: str, exercise: str) -> tuple[Any, ...]:
+    """The WHERE clauses picking out one answer's revisions."""
+    return (
+        revisions.c.learner == learner,
+        revisions.c.session == session,
+        revisions.c.exercise == exercise,
+    )
+
+
+def _newest(learner: str, session: str, exercise: str) -> Any:
+    """The query for one answer's newest revision."""
+    return (
+        select(revisions)
+        .where(*_one_answer(learner, session, exercise))
+        .order_by(revisions.c.id.desc())
+        .limit(1)
+    )
 
 
 def _revision(row: Any) -> Revision:

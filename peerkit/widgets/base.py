@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape, unescape
@@ -56,6 +56,15 @@ def text_box(label: str, *, rows: int = 5, placeholder: str = "") -> widgets.Tex
     )
     box.add_class("peerkit-input")
     return box
+
+
+def fill_boxes(boxes: Iterable[tuple[str, widgets.Widget]], value: Answer) -> None:
+    """Put each key's saved text into its box; anything missing or malformed is blank."""
+    if not isinstance(value, dict):
+        return
+    for key, box in boxes:
+        text = value.get(key, "")
+        box.value = text if isinstance(text, str) else ""
 
 
 class Exercise(widgets.VBox):

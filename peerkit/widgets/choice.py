@@ -36,7 +36,7 @@ class ChoiceSet(Exercise):
             radios = widgets.RadioButtons(
                 options=[(label, value) for value, label in options.items()],
                 value=None,
-                description=f"Statement {number}",
+                description=f"Your choice for statement {number}",
                 style={"description_width": "initial"},
             )
             radios.add_class("peerkit-input")

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from ..answers import Answer, answer_lines
 from ..errors import StoreError
-from .base import Exercise, text_box
+from .base import Exercise, fill_boxes, text_box
 
 DRAFT_KEY = "draft"
 WORD = re.compile(r"\S+")
@@ -91,9 +91,5 @@ class EssayPlanner(Exercise):
         return value
 
     def set_value(self, value: Answer) -> None:
-        if not isinstance(value, dict):
-            return
-        for key, box in [*self.sections.items(), (DRAFT_KEY, self.draft)]:
-            text = value.get(key, "")
-            box.value = text if isinstance(text, str) else ""
+        fill_boxes([*self.sections.items(), (DRAFT_KEY, self.draft)], value)
         self._count()

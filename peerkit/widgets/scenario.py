@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..answers import Answer
 from ..text_html import paragraphs_html
-from .base import Exercise, text_box
+from .base import Exercise, fill_boxes, text_box
 
 REVEALED_KEY = "revealed"
 
@@ -81,9 +81,7 @@ class Scenario(Exercise):
     def set_value(self, value: Answer) -> None:
         if not isinstance(value, dict):
             return
-        for key, box in self.boxes.items():
-            text = value.get(key, "")
-            box.value = text if isinstance(text, str) else ""
+        fill_boxes(self.boxes.items(), value)
         if value.get(REVEALED_KEY) == "yes":
             self.reveal()
         self._update_button()

@@ -7,7 +7,7 @@ from typing import ClassVar
 import ipywidgets as widgets
 
 from ..answers import Answer
-from .base import Exercise, text_box
+from .base import Exercise, fill_boxes, text_box
 
 STATEMENT_KEY = "statement"
 
@@ -66,8 +66,4 @@ class StatementBuilder(Exercise):
         return value
 
     def set_value(self, value: Answer) -> None:
-        if not isinstance(value, dict):
-            return
-        for key, box in [*self.parts.items(), (STATEMENT_KEY, self.statement)]:
-            text = value.get(key, "")
-            box.value = text if isinstance(text, str) else ""
+        fill_boxes([*self.parts.items(), (STATEMENT_KEY, self.statement)], value)

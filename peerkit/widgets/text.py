@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import ipywidgets as widgets
 
 from ..answers import Answer
-from .base import Exercise, text_box
+from .base import Exercise, fill_boxes, text_box
 
 
 class Reflection(Exercise):
@@ -61,11 +61,7 @@ class MultiBox(Exercise):
         return {key: box.value for key, box in self.boxes.items()}
 
     def set_value(self, value: Answer) -> None:
-        if not isinstance(value, dict):
-            return
-        for key, box in self.boxes.items():
-            text = value.get(key, "")
-            box.value = text if isinstance(text, str) else ""
+        fill_boxes(self.boxes.items(), value)
 
 
 WHO_AM_I_BOXES = {
