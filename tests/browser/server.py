@@ -72,6 +72,25 @@ class CourseServer:
                 pause.wait(0.25)
         raise RuntimeError(f"peerkit serve did not start; see {self.log}")
 
+    def processes(self) -> list[int]:
+        """The server's process and every process under it (Voilà, kernels)."""
+        if self.process is None:
+            return []
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
     def stop(self) -> None:
         if self.process is None:
             return
