@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8866
 
-.PHONY: serve lab test lint check chromium install clean
+.PHONY: serve lab test lint check chromium install clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ test: install chromium lint
 
 clean:
 	rm -rf $(VENV) test-artifacts
+
+# Performance benchmarks (about 10 minutes; not part of `make test`): see bench/README.md.
+bench: install chromium
+	$(BIN)/python -m bench

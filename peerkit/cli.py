@@ -13,6 +13,17 @@ from . import config
 
 DEFAULT_PORT = 8866
 
+#: A kernel with no page connected and nothing running for this long is shut down.
+#: A page that closes normally stops its kernel at once (the template makes Voilà's
+#: shutdown request work); this catches the rest: a crashed tab, a lost connection,
+#: a page fetched by a script. A page that is open is never culled, however idle.
+KERNEL_CULL_IDLE_SECONDS = 3600
+KERNEL_CULL_INTERVAL_SECONDS = 300
+#: How long Voilà waits for a cell's output after the kernel says the cell is done.
+#: Its default, 4 s, drops the output (so the exercise never appears) when a busy
+#: server is slow to read it: bench/README.md, many learners at once.
+CELL_OUTPUT_WAIT_SECONDS = 60
+
 
 def voila_command(port: int) -> list[str]:
     """The Voilà command line that serves the course with the peerkit template."""
@@ -31,6 +42,10 @@ def voila_command(port: int) -> list[str]:
         "--Voila.port_retries=0",
         "--no-browser",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={KERNEL_CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--VoilaExecutor.iopub_timeout={CELL_OUTPUT_WAIT_SECONDS}",
         f"--VoilaConfiguration.resources={json.dumps(resources)}",
     ]
 
@@ -51,6 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = home_url(args.port)
     print(f"Serving the course at {url}  (press Ctrl+C to stop)", flush=True)
     process = subprocess.Popen(voila_command(args.port), env=server_env())
+    _stop_with(process)
     if not args.no_browser:
         _open_when_ready(url, process)
     try:
@@ -58,6 +74,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         process.terminate()
         return process.wait()
+
+
+def _stop_with(process: subprocess.Popen[bytes]) -> None:
+    """When ``peerkit serve`` is told to stop, stop Voilà too (which stops its kernels)."""
+    import signal
+
+    def forward(signum: int, _frame: object) -> None:
+        process.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
 
 
 def _open_when_ready(url: str, process: subprocess.Popen[bytes]) -> None:
