@@ -113,17 +113,20 @@ def memory(procs: Iterable[psutil.Process], full: bool = True) -> dict[str, int]
 
     PSS reads every process's smaps, which costs CPU; sample often with full=False."""
     rss = pss = count = 0
+    names = []
     for proc in procs:
         try:
             info = proc.memory_full_info() if full else proc.memory_info()
+            if full:
+                names.append(" ".join(proc.cmdline()[1:3]) or proc.name())
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
         rss += info.rss
         pss += getattr(info, "pss", 0)
         count += 1
-    return (
-        {"rss": rss, "pss": pss, "processes": count} if full else {"rss": rss, "processes": count}
-    )
+    if not full:
+        return {"rss": rss, "processes": count}
+    return {"rss": rss, "pss": pss, "processes": count, "names": names}
 
 
 def cpu_seconds(procs: Iterable[psutil.Process]) -> float:
@@ -313,6 +316,23 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
     return found
+
+
+def cpu_ledger() -> dict[str, float]:
+    """CPU seconds so far: the whole machine (busy, and stolen by the hypervisor), and
+    this process with every descendant it has reaped (servers, kernels, browsers)."""
+    machine_times = psutil.cpu_times()
+    busy = sum(
+        getattr(machine_times, name, 0.0)
+        for name in ("user", "nice", "system", "irq", "softirq", "guest", "guest_nice")
+    )
+    own = psutil.Process().cpu_times()
+    return {
+        "machine_busy": busy,
+        "steal": getattr(machine_times, "steal", 0.0),
+        "bench": own.user + own.system + own.children_user + own.children_system,
+        "wall": time.perf_counter(),
+    }
 
 
 def other_load() -> float:

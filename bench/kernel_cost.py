@@ -161,7 +161,8 @@ from peerkit.cli import voila_command
 
 resources_arg = next(a for a in voila_command(0) if a.startswith('--VoilaConfiguration.resources='))
 extra = json.loads(resources_arg.split('=', 1)[1])
-paths = collect_template_paths(['voila', 'nbconvert'], 'peerkit')
+TEMPLATE = sys.argv[1]
+paths = collect_template_paths(['voila', 'nbconvert'], TEMPLATE)
 nb = nbformat.read(%(notebook)r, as_version=4)
 
 async def kernel_start(nb):
@@ -173,9 +174,10 @@ async def cell_generator(nb, kernel_id):
 
 async def render():
     start = time.perf_counter()
-    exporter = VoilaExporter(template_paths=paths, template_name='peerkit', base_url='/')
-    resources = {'base_url': '/', 'theme': 'light', 'template': 'peerkit',
-                 'metadata': {'name': 'bench'}, 'page_config': {}, **extra}
+    exporter = VoilaExporter(template_paths=paths, template_name=TEMPLATE, base_url='/')
+    resources = {'base_url': '/', 'theme': 'light', 'template': TEMPLATE,
+                 'metadata': {'name': 'bench'}, 'page_config': {},
+                 **(extra if TEMPLATE == 'peerkit' else {})}
     context = {'frontend': 'voila', 'main_js': 'voila.js', 'kernel_start': kernel_start,
                'cell_generator': cell_generator, 'notebook_execute': None,
                'progressive_rendering': False}
@@ -198,25 +200,29 @@ print(json.dumps({'first_chunk': firsts, 'whole_page_without_kernel': totals}))
 def template_build(server_env: dict[str, str], runs: int = 6) -> dict[str, object]:
     """Voilà makes a new exporter, so a new Jinja environment, for every page request,
     and compiles the whole template chain again. Renders the session page as the server
-    does, minus the kernel: time to the first byte, and to the whole page."""
-    code = TEMPLATE_CODE % {"runs": runs, "notebook": str(NOTEBOOK_PATH)}
-    proc = subprocess.run(
-        [PYTHON, "-c", code],
-        env=server_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=str(ROOT),
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"template render failed: {proc.stderr[-2000:]}")
-    data = json.loads(proc.stdout.strip().splitlines()[-1])
-    # The first render also pays for imports and file reads; the rest are per request.
-    return {
-        "first_chunk": summary(data["first_chunk"][1:]),
-        "whole_page_without_kernel": summary(data["whole_page_without_kernel"][1:]),
-    }
+    does, minus the kernel, with the peerkit template and with Voilà's lab template:
+    time to the first byte, and to the whole page."""
+    out: dict[str, object] = {}
+    for template in ("peerkit", "lab"):
+        code = TEMPLATE_CODE % {"runs": runs, "notebook": str(NOTEBOOK_PATH)}
+        proc = subprocess.run(
+            [PYTHON, "-c", code, template],
+            env=server_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            cwd=str(ROOT),
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"template render failed: {proc.stderr[-2000:]}")
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+        # The first render also pays for imports and file reads; the rest are per request.
+        out[template] = {
+            "first_chunk": summary(data["first_chunk"][1:]),
+            "whole_page_without_kernel": summary(data["whole_page_without_kernel"][1:]),
+        }
+    return out
 
 
 def run(env: dict[str, str], server_env: dict[str, str], runs: int) -> dict[str, object]:

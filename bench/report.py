@@ -176,7 +176,8 @@ def render(r: dict) -> str:
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items())
         + f". Work files on {m['work_filesystem']}. CPU busy (all processes) in the second "
         f"before the run: {r['machine_busy_before_pct']:.0f}%; load average "
-        f"{r['loadavg_before'][0]:.2f} before, {r.get('loadavg_after', [0])[0]:.2f} after.",
+        f"{r['loadavg_before'][0]:.2f} before, {r.get('loadavg_after', [0])[0]:.2f} after."
+        + _others(r.get("cpu_seconds")),
         "",
         "### Targets",
         "",
@@ -382,9 +383,12 @@ def render(r: dict) -> str:
             + ".",
             "",
             "Voilà builds a new Jinja environment and compiles the template chain for every "
-            f"page request: rendering the session page without a kernel takes "
-            f"{ms(tb['first_chunk']['p50'])} to the first byte and "
-            f"{ms(tb['whole_page_without_kernel']['p50'])} for the whole page (p50).",
+            "page request. Rendering the session page without a kernel, as the server does "
+            "(p50): with the peerkit template "
+            f"{ms(tb['peerkit']['first_chunk']['p50'])} to the first byte and "
+            f"{ms(tb['peerkit']['whole_page_without_kernel']['p50'])} for the whole page; "
+            f"with Voilà's lab template {ms(tb['lab']['first_chunk']['p50'])} and "
+            f"{ms(tb['lab']['whole_page_without_kernel']['p50'])}.",
             "",
         ]
     store = r.get("store")
@@ -430,6 +434,18 @@ def render(r: dict) -> str:
         ]
     out.append(END)
     return "\n".join(out)
+
+
+def _others(cpu: dict | None) -> str:
+    if not cpu:
+        return ""
+    capacity = cpu["wall"] * cpu["cores"]
+    return (
+        f" During the run the benchmark (servers, kernels, browsers, writers) used "
+        f"{cpu['bench']:.0f} CPU-seconds and other processes {cpu['others']:.0f} "
+        f"({100 * cpu['others'] / capacity:.0f}% of the machine's {capacity:.0f}); the "
+        f"hypervisor took {cpu['steal']:.0f} s."
+    )
 
 
 def _fresh(v: dict) -> str:

@@ -27,6 +27,7 @@ from .common import (
     PYTHON,
     ROOT,
     Server,
+    cpu_ledger,
     free_port,
     log,
     machine,
@@ -266,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine_busy_before_pct": other_load(),
         "loadavg_before": os.getloadavg(),
     }
+    ledger = cpu_ledger()
     log(
         f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores; "
         f"busy before start: {results['machine_busy_before_pct']:.0f}%"
@@ -385,6 +387,13 @@ def main(argv: list[str] | None = None) -> int:
         for server in all_servers.values():
             server.stop()
         results["loadavg_after"] = os.getloadavg()
+        end = cpu_ledger()
+        spent = {key: end[key] - ledger[key] for key in end}
+        results["cpu_seconds"] = {
+            **spent,
+            "others": max(0.0, spent["machine_busy"] - spent["bench"]),
+            "cores": os.cpu_count(),
+        }
         results["elapsed_s"] = time.perf_counter() - started
         write_json(BENCH_DIR / "results.json", results)
         logs = ROOT / "test-artifacts" / "bench-logs"
