@@ -8,8 +8,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import config
+
+if TYPE_CHECKING:
+    from .course import Course
 
 DEFAULT_PORT = 8866
 
@@ -23,16 +27,35 @@ KERNEL_CULL_INTERVAL_SECONDS = 300
 #: Its default, 4 s, drops the output (so the exercise never appears) when a busy
 #: server is slow to read it: bench/README.md, many learners at once.
 CELL_OUTPUT_WAIT_SECONDS = 60
+#: After a pre-heated kernel is handed to a page, wait this long before starting its
+#: replacement. Voilà's default; a page asked for before the replacement is ready waits
+#: for it, so longer is not better.
+PREHEAT_REFILL_DELAY_SECONDS = 1
 
 
-def voila_command(port: int) -> list[str]:
+def preheat_pools(course: Course) -> dict[str, dict[str, int]]:
+    """Voilà's kernel pools: one pre-heated kernel for each session notebook.
+
+    The course home and My data pages are not pre-heated: they show progress and
+    stored data as they are when the page is asked for (peerkit/preheat.py explains
+    how session pages manage it).
+    """
+    pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+    for info in course.sessions:
+        if not info.planned and info.notebook_path().is_file():
+            pools[info.notebook] = {"pool_size": 1}
+    return pools
+
+
+def voila_command(port: int, *, preheat: bool = True) -> list[str]:
     """The Voilà command line that serves the course with the peerkit template."""
     from .course import load_course
     from .page import voila_resources
 
-    resources = voila_resources(load_course())
+    course = load_course()
+    resources = voila_resources(course)
     resources["language_code"] = "en-GB"
-    return [
+    command = [
         sys.executable,
         "-m",
         "voila",
@@ -46,8 +69,18 @@ def voila_command(port: int) -> list[str]:
         f"--MappingKernelManager.cull_interval={KERNEL_CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
         f"--VoilaExecutor.iopub_timeout={CELL_OUTPUT_WAIT_SECONDS}",
+        # Kernels talk to the server through files, not TCP ports: kernels started
+        # together (a pre-heated pool) can pick the same free port and fail.
+        "--KernelManager.transport=ipc",
         f"--VoilaConfiguration.resources={json.dumps(resources)}",
     ]
+    if preheat:
+        command += [
+            "--VoilaConfiguration.preheat_kernel=True",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(preheat_pools(course))}",
+            f"--VoilaKernelManager.fill_delay={PREHEAT_REFILL_DELAY_SECONDS}",
+        ]
+    return command
 
 
 def server_env() -> dict[str, str]:
@@ -65,7 +98,8 @@ def home_url(port: int) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     url = home_url(args.port)
     print(f"Serving the course at {url}  (press Ctrl+C to stop)", flush=True)
-    process = subprocess.Popen(voila_command(args.port), env=server_env())
+    command = voila_command(args.port, preheat=not args.no_preheat)
+    process = subprocess.Popen(command, env=server_env())
     _stop_with(process)
     if not args.no_browser:
         _open_when_ready(url, process)
@@ -141,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the course for learners with Voilà")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serve.add_argument(
+        "--no-preheat",
+        action="store_true",
+        help="start a session's kernel only when its page is opened (uses less memory, "
+        "opens each page more slowly)",
+    )
     serve.set_defaults(func=cmd_serve)
     lab = sub.add_parser("lab", help="open the notebooks in JupyterLab (facilitators, authors)")
     lab.add_argument("--no-browser", action="store_true")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
 from .course import Course, SessionInfo, load_content, load_course
 from .identity import current_learner
+from .preheat import DeferredBuild, cells_from_open_session, preheating
 from .store import AnswerStore
 from .widgets.autosave import AUTOSAVE_DELAY
 from .widgets.base import AnswerSlot, Exercise
@@ -51,7 +52,10 @@ class Session:
         self.learner = learner or current_learner()
         self.autosave_delay = autosave_delay
         self.exercises: dict[str, Exercise] = {}
+        self._ids: set[str] = set()
         self._progress: Any = None
+        #: Set in a pre-heated kernel: exercises are built once the learner's request comes.
+        self.deferred: DeferredBuild | None = None
 
     @property
     def id(self) -> str:
@@ -62,13 +66,27 @@ class Session:
         return load_content(name)
 
     def _add(self, cls: type[Exercise], exercise_id: str, prompt: str, **options: Any) -> Any:
-        """Create, register and return an exercise (its widget displays as the cell output)."""
+        """Create, register and return an exercise (its widget displays as the cell output).
+
+        In a pre-heated kernel this returns a placeholder that the exercise fills once
+        the learner has asked for the page (peerkit/preheat.py).
+        """
         if not EXERCISE_ID.match(exercise_id):
             raise ValueError(
                 f"Exercise id {exercise_id!r} must be lower-case letters, digits and hyphens."
             )
-        if exercise_id in self.exercises:
+        if exercise_id in self._ids:
             raise ValueError(f"Exercise id {exercise_id!r} is used twice in {self.id}.")
+        self._ids.add(exercise_id)
+        return self._show(lambda: self._build(cls, exercise_id, prompt, **options))
+
+    def _show(self, build: Callable[[], Any]) -> Any:
+        """``build()`` now, or a placeholder for it when answers must wait for the request."""
+        if self.deferred is not None:
+            return self.deferred.placeholder(build)
+        return build()
+
+    def _build(self, cls: type[Exercise], exercise_id: str, prompt: str, **options: Any) -> Any:
         slot = AnswerSlot(self.store, self.learner, self.id, exercise_id)
         exercise = cls(slot, prompt, autosave_delay=self.autosave_delay, **options)
         self.exercises[exercise_id] = exercise
@@ -78,6 +96,9 @@ class Session:
 
     def progress_bar(self) -> Any:
         """The page's progress bar, counting this session's exercises (made once)."""
+        return self._show(self._progress_bar)
+
+    def _progress_bar(self) -> Any:
         if self._progress is None:
             from .answers import is_answered
             from .notebook_scan import exercise_ids
@@ -297,8 +318,11 @@ class Session:
         wherever the wheel is shown, so all readings overlay on the same wheel."""
         from .widgets.chime import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
 
-        slot = AnswerSlot(self.store, self.learner, CHIME_SESSION, CHIME_EXERCISE)
-        return ChimeWheel(slot, prompt, autosave_delay=self.autosave_delay)
+        def build() -> ChimeWheel:
+            slot = AnswerSlot(self.store, self.learner, CHIME_SESSION, CHIME_EXERCISE)
+            return ChimeWheel(slot, prompt, autosave_delay=self.autosave_delay)
+
+        return self._show(build)
 
     def figure(self, name: str) -> Any:
         """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
@@ -324,6 +348,11 @@ def open_session(session_id: str) -> Session:
     from IPython.display import display
 
     session = Session(session_id)
+    if preheating():
+        from IPython import get_ipython
+
+        cells = cells_from_open_session(session.info.notebook_path())
+        session.deferred = DeferredBuild(cells, name=session.id, shell=get_ipython())
     if not in_voila():
         from .page import lab_overview
 

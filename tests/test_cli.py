@@ -90,6 +90,30 @@ def test_voila_command_resources_hold_the_support_lines():
     assert set(peerkit["sessions"]) == set(course.sessions_by_id)
 
 
+POOLS = "--VoilaKernelManager.kernel_pools_config="
+
+
+def test_voila_command_pre_heats_one_kernel_per_session_page_only():
+    command = voila_command(9999)
+    assert "--VoilaConfiguration.preheat_kernel=True" in command
+    assert "--KernelManager.transport=ipc" in command
+    pools = json.loads(next(a for a in command if a.startswith(POOLS)).removeprefix(POOLS))
+    assert pools.pop("default") == {"pool_size": 0}  # the home and My data pages: never
+    ready = [
+        info.notebook
+        for info in load_course().sessions
+        if not info.planned and info.notebook_path().is_file()
+    ]
+    assert sorted(pools) == sorted(ready) and len(ready) >= 17
+    assert all(pool == {"pool_size": 1} for pool in pools.values())
+
+
+def test_voila_command_without_pre_heating():
+    command = voila_command(9999, preheat=False)
+    assert not any("preheat" in arg or arg.startswith(POOLS) for arg in command)
+    assert build_parser().parse_args(["serve", "--no-preheat"]).no_preheat is True
+
+
 @pytest.mark.parametrize("argv", [["frobnicate"], [], ["check", "--no-such-option"]])
 def test_parser_rejects_unknown_or_missing_commands(argv, capsys):
     with pytest.raises(SystemExit) as info:
