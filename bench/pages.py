@@ -274,13 +274,15 @@ async def page_loads(variants: list[Variant], expected: dict, reps: int, seed: i
     return out
 
 
-def direct_first_byte(server: Server, count: int) -> dict:
-    """Time to the page's first byte with no browser busy: the server's own part."""
+def direct_first_byte(server: Server, count: int, pool: int = 0) -> dict:
+    """Time to the page's first byte with no browser busy: the server's own part.
+    (Each request's kernel stays, as no page connects; a pre-heating server is given
+    time to refill its pool before the next.)"""
     import urllib.request
 
     times = []
-    for _ in range(count):
-        server.wait_quiet(20.0, 0)
+    for index in range(count):
+        server.wait_quiet(20.0, pool + index if pool else 0)
         started = time.perf_counter()
         with urllib.request.urlopen(server.url, timeout=120) as response:
             response.read(1)

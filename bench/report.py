@@ -195,7 +195,7 @@ def render(r: dict) -> str:
             "",
         ]
         rows = []
-        for name in ("peerkit", "voila", "static", "proposal"):
+        for name in ("peerkit", "peerkit-no-preheat", "voila", "static"):
             if name not in loads:
                 continue
             for cache in ("cold", "warm"):
@@ -257,6 +257,15 @@ def render(r: dict) -> str:
                     f"{k} p50 {msv(v['p50'])} (max {msv(v['max'])})" for k, v in direct.items()
                 )
                 + ".",
+                "",
+            ]
+        idle = r.get("preheat_idle")
+        if idle:
+            out += [
+                f"Cost of pre-heating, nobody using the course: `peerkit serve` with "
+                f"{idle['kernels']} kernels ready, {idle['ready_after_s']:.0f} s after it "
+                f"started, holds {mb(idle['memory']['pss'])} PSS ({mb(idle['memory']['rss'])} "
+                f"RSS); with `--no-preheat`, {mb(idle['memory_no_preheat']['pss'])} PSS.",
                 "",
             ]
         fresh = r.get("freshness")

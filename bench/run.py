@@ -35,22 +35,6 @@ from .common import (
     write_json,
 )
 
-#: Installed in the kernels of the "proposal" server only (through IPYTHONDIR), to
-#: measure a change this benchmark proposes but does not make: in a pre-heated kernel,
-#: open_session waits for the learner's request before the exercises load their answers.
-DEFERRED_RESTORE = """\
-import os
-if os.environ.get("VOILA_PREHEAT") == "True":
-    import peerkit.session as _session
-    _open = _session.open_session
-    def _open_after_request(session_id):
-        from voila.utils import wait_for_request
-        _session.Session(session_id)  # imports, course data, answer store: ready now
-        wait_for_request()  # the learner's request has come: now read the answers
-        return _open(session_id)
-    _session.open_session = _open_after_request
-"""
-
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -126,11 +110,11 @@ def export_static(env: dict[str, str], folder: Path) -> Path:
     return folder / "chime.html"
 
 
-def voila_args(port: int, **replace: str) -> list[str]:
+def voila_args(port: int, *, preheat: bool = True, **replace: str) -> list[str]:
     """``peerkit serve``'s Voilà command line, with some settings replaced or added."""
     from peerkit.cli import voila_command
 
-    command = voila_command(port)
+    command = voila_command(port, preheat=preheat)
     for key, value in replace.items():
         prefix = f"--{key}="
         command = [a for a in command if not a.startswith(prefix)]
@@ -144,16 +128,6 @@ def servers(env: dict[str, str], work: Path, cull_seconds: int) -> dict[str, Ser
     logs = work / "logs"
     page = f"/voila/render/{NOTEBOOK}"
     serve_env = {**server_env(), **env}
-    pool = json.dumps({"default": {"pool_size": 0}, NOTEBOOK: {"pool_size": 1}})
-    preheat = {
-        "VoilaConfiguration.preheat_kernel": "True",
-        "VoilaKernelManager.kernel_pools_config": pool,
-        # Refill the pool once the page is up, not while it is still loading.
-        "VoilaKernelManager.fill_delay": "5",
-    }
-    ipython = work / "ipython" / "profile_default" / "startup"
-    ipython.mkdir(parents=True)
-    (ipython / "00-peerkit-deferred-restore.py").write_text(DEFERRED_RESTORE)
     made = {}
 
     def add(name, command, server_env_, path, ready="/voila/static/", port=None):
@@ -167,7 +141,7 @@ def servers(env: dict[str, str], work: Path, cull_seconds: int) -> dict[str, Ser
             ready_path=ready,
         )
 
-    for name in ("peerkit", "voila", "static", "preheat", "proposal", "peerkit-cull"):
+    for name in ("peerkit", "peerkit-no-preheat", "voila", "static", "peerkit-cull"):
         port = free_port()
         if name == "peerkit":
             add(
@@ -210,21 +184,31 @@ def servers(env: dict[str, str], work: Path, cull_seconds: int) -> dict[str, Ser
                 ready="/chime.html",
                 port=port,
             )
-        elif name == "preheat":
-            add(name, lambda p: voila_args(p, **preheat), serve_env, page, port=port)
-        elif name == "proposal":
+        elif name == "peerkit-no-preheat":
             add(
                 name,
-                lambda p: voila_args(p, **preheat),
-                {**serve_env, "IPYTHONDIR": str(work / "ipython")},
+                lambda p: [
+                    PYTHON,
+                    "-m",
+                    "peerkit.cli",
+                    "serve",
+                    "--no-browser",
+                    "--no-preheat",
+                    f"--port={p}",
+                ],
+                env,
                 page,
                 port=port,
             )
         else:
             add(
                 name,
+                # 20 learners arriving together: a pool of one pre-heated kernel would
+                # serve only the first, so this server has none and every learner
+                # takes the path a page takes when the pool is empty.
                 lambda p: voila_args(
                     p,
+                    preheat=False,
                     **{
                         "MappingKernelManager.cull_idle_timeout": str(cull_seconds),
                         "MappingKernelManager.cull_interval": "5",
@@ -246,6 +230,9 @@ def start(*group: Server) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from peerkit.cli import preheat_pools
+    from peerkit.course import load_course
+
     args = parse(argv)
     size = sizes(args.quick)
     started = time.perf_counter()
@@ -279,34 +266,44 @@ def main(argv: list[str] | None = None) -> int:
         export_static(env, work / "static")
         all_servers = servers(env, work, int(size["cull"]))
         s = all_servers
-        start(s["peerkit"], s["voila"], s["static"], s["preheat"], s["proposal"])
+        start(s["peerkit"], s["peerkit-no-preheat"], s["voila"], s["static"])
+        pooled = len(preheat_pools(load_course())) - 1  # peerkit serve: one per session
+        # What pre-heating costs while nobody is using the course.
+        started_pool = time.perf_counter()
+        s["peerkit"].wait_quiet(180.0, pooled)
+        results["preheat_idle"] = {
+            "kernels": len(s["peerkit"].kernels()),
+            "ready_after_s": s["peerkit"].ready_after + time.perf_counter() - started_pool,
+            "memory": s["peerkit"].memory(),
+            "memory_no_preheat": s["peerkit-no-preheat"].memory(),
+        }
 
         # 1. Page loads, side by side.
         variants = [
-            pages.Variant("peerkit", s["peerkit"]),
+            pages.Variant("peerkit", s["peerkit"], pool=pooled),
+            pages.Variant("peerkit-no-preheat", s["peerkit-no-preheat"]),
             pages.Variant("voila", s["voila"]),
             pages.Variant("static", s["static"], interactive=False),
-            pages.Variant("proposal", s["proposal"], pool=1),
         ]
         results["page_loads"] = asyncio.run(pages.page_loads(variants, expected, int(size["reps"])))
         # The same pages' first byte when no browser competes for the CPU (these
         # kernels never get a page; they sit idle until their server stops).
         results["first_byte_direct_ms"] = {
-            name: pages.direct_first_byte(s[name], 3) for name in ("peerkit", "voila")
+            "peerkit": pages.direct_first_byte(s["peerkit"], 3, pooled),
+            "voila": pages.direct_first_byte(s["voila"], 3),
         }
         results["freshness"] = asyncio.run(
             pages.freshness(
                 [
-                    pages.Variant("preheat", s["preheat"], pool=1),
-                    pages.Variant("proposal", s["proposal"], pool=1),
-                    pages.Variant("peerkit", s["peerkit"]),
+                    pages.Variant("peerkit", s["peerkit"], pool=pooled),
+                    pages.Variant("peerkit-no-preheat", s["peerkit-no-preheat"]),
                 ],
                 expected,
                 db,
             )
         )
         log(f"fresh answers after pre-heating: {results['freshness']}")
-        for name in ("voila", "static", "preheat", "proposal"):
+        for name in ("peerkit-no-preheat", "voila", "static"):
             s[name].stop()
 
         # 3. Many learners at once (a server like peerkit serve, culling sooner).

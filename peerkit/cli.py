@@ -28,9 +28,10 @@ KERNEL_CULL_INTERVAL_SECONDS = 300
 #: server is slow to read it: bench/README.md, many learners at once.
 CELL_OUTPUT_WAIT_SECONDS = 60
 #: After a pre-heated kernel is handed to a page, wait this long before starting its
-#: replacement. Voilà's default; a page asked for before the replacement is ready waits
-#: for it, so longer is not better.
-PREHEAT_REFILL_DELAY_SECONDS = 1
+#: replacement, so that starting it does not slow the page that is loading (measured:
+#: bench/README.md). Pages asked for meanwhile start their own kernel
+#: (peerkit/voila_app.py), as they would with no pre-heating.
+PREHEAT_REFILL_DELAY_SECONDS = 5
 
 
 def preheat_pools(course: Course) -> dict[str, dict[str, int]]:
@@ -58,7 +59,7 @@ def voila_command(port: int, *, preheat: bool = True) -> list[str]:
     command = [
         sys.executable,
         "-m",
-        "voila",
+        "peerkit.voila_app",
         str(config.notebooks_dir()),
         "--template=peerkit",
         f"--port={port}",

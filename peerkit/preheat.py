@@ -175,5 +175,8 @@ def _log(message: str) -> None:
     """
     import sys
 
-    if sys.__stderr__ is not None:
-        print(f"[peerkit] {message}", file=sys.__stderr__, flush=True)
+    stream = sys.__stderr__
+    if stream is not None:
+        # One write per line: kernels share the server's log and must not interleave.
+        stream.write(f"[peerkit] {message}\n")
+        stream.flush()

@@ -69,7 +69,7 @@ def _resources(command):
 
 def test_voila_command_serves_the_notebooks_with_the_course_template():
     command = voila_command(9999)
-    assert command[:3] == [sys.executable, "-m", "voila"]
+    assert command[:3] == [sys.executable, "-m", "peerkit.voila_app"]
     assert str(ROOT / "notebooks") in command
     for flag in ("--template=peerkit", "--port=9999", "--no-browser"):
         assert flag in command
