@@ -81,9 +81,12 @@ class Course:
 def load_yaml(path: Path) -> Any:
     import yaml
 
+    # libyaml's loader when PyYAML has it: the course data in ~1 ms instead of ~14 ms,
+    # paid by every learner's kernel.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=loader)  # a safe loader, either way
     except FileNotFoundError:
         raise CourseDataError(f"Course data file not found: {path}") from None
     except yaml.YAMLError as exc:
