@@ -37,7 +37,9 @@ def cells_from_open_session(path: Path) -> int:
 
     Counts that cell and every later one with code in it (Voilà skips empty cells).
     """
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    from .notebook_scan import read_notebook
+
+    nb = read_notebook(path)
     sources = [
         "".join(cell.get("source", ""))
         for cell in nb.get("cells", [])
