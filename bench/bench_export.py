@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from peerkit.course import load_course
+from peerkit.course.data import load_course
 from peerkit.portfolio import FORMATS, export_portfolio
 from peerkit.portfolio.sample import sample_answers
-from peerkit.store import AnswerStore
+from peerkit.store.answer_store import AnswerStore
 
 TARGET_SECONDS = 2.0
 LEARNER = "bench-learner"

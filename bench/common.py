@@ -264,7 +264,7 @@ def _is_voila(proc: psutil.Process) -> bool:
         cmd = proc.cmdline()
     except (psutil.NoSuchProcess, psutil.AccessDenied):
         return False
-    return bool({"voila", "peerkit.voila_app"} & set(cmd[:3])) or any(
+    return bool({"voila", "peerkit.serve.voila_app"} & set(cmd[:3])) or any(
         c.endswith("/voila") for c in cmd[:2]
     )
 

@@ -299,7 +299,7 @@ async def freshness(variants: list[Variant], expected: dict, db: Path) -> dict:
     is the new answer there? A pre-heated kernel restored answers before the request."""
     from playwright.async_api import async_playwright
 
-    from peerkit.store import AnswerStore
+    from peerkit.store.answer_store import AnswerStore
 
     results = {}
     async with async_playwright() as playwright:
@@ -419,7 +419,7 @@ async def autosave(server: Server, expected: dict, db: Path, samples: int, debou
         finally:
             await browser.close()
             conn.close()
-    from peerkit.store import AnswerStore
+    from peerkit.store.answer_store import AnswerStore
 
     with AnswerStore(f"sqlite:///{db}") as store:  # back to the prefilled answer
         store.save(LEARNER, SESSION_ID, exercise_id, prefilled)

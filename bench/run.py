@@ -231,7 +231,7 @@ def start(*group: Server) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from peerkit.cli import preheat_pools
-    from peerkit.course import load_course
+    from peerkit.course.data import load_course
 
     args = parse(argv)
     size = sizes(args.quick)
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         }
 
         # 2. Autosave latency.
-        from peerkit.widgets.autosave import AUTOSAVE_DELAY
+        from peerkit.exercises.autosave import AUTOSAVE_DELAY
 
         results["autosave"] = asyncio.run(
             pages.autosave(s["peerkit"], expected, db, int(size["autosave"]), AUTOSAVE_DELAY)

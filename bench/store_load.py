@@ -44,7 +44,7 @@ def writer(
 ) -> None:
     from sqlalchemy import event
 
-    from peerkit.store import AnswerStore
+    from peerkit.store.answer_store import AnswerStore
 
     latencies: list[float] = []
     lock_waits: list[float] = []
@@ -151,7 +151,7 @@ def verify(path: Path, outcomes: list[dict]) -> dict[str, int]:
 def run(
     path: Path, writers: int, seconds: float, fair_lock: bool = False, every: float = 0.0
 ) -> dict[str, object]:
-    from peerkit.store import AnswerStore
+    from peerkit.store.answer_store import AnswerStore
 
     url = f"sqlite:///{path}"
     with AnswerStore(url):

@@ -12,13 +12,13 @@ __version__ = "0.1.0"
 __all__ = ["Session", "course_home", "open_session"]
 
 if TYPE_CHECKING:
-    from .home import course_home
-    from .session import Session, open_session
+    from peerkit.pages.home import course_home
+    from peerkit.session import Session, open_session
 
 _LAZY = {
     "Session": "peerkit.session",
     "open_session": "peerkit.session",
-    "course_home": "peerkit.home",
+    "course_home": "peerkit.pages.home",
 }
 
 

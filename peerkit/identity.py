@@ -6,7 +6,7 @@ import getpass
 import os
 import unicodedata
 
-from .errors import PeerkitError
+from peerkit.errors import PeerkitError
 
 LEARNER_ENV = "PEERKIT_LEARNER"
 MAX_LEARNER_LENGTH = 200

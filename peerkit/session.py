@@ -7,31 +7,19 @@ session.reflection("chime-now", "How is CHIME showing up for you?")
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any
 
-from .course import Course, SessionInfo, load_content, load_course
-from .identity import current_learner
-from .preheat import DeferredBuild, cells_from_open_session, preheating
-from .store import AnswerStore
-from .widgets.autosave import AUTOSAVE_DELAY
-from .widgets.base import AnswerSlot, Exercise
+from peerkit.course.data import Course, SessionInfo, load_content, load_course
+from peerkit.exercises.autosave import AUTOSAVE_DELAY
+from peerkit.exercises.base import AnswerSlot, Exercise
+from peerkit.identity import current_learner
+from peerkit.kernel import in_voila, shared_store
+from peerkit.serve.preheat import DeferredBuild, cells_from_open_session, preheating
+from peerkit.store.answer_store import AnswerStore
 
 EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-
-
-@cache
-def shared_store() -> AnswerStore:
-    """One store per kernel, opened on first use."""
-    return AnswerStore()
-
-
-def in_voila() -> bool:
-    """True inside a kernel that Voilà started."""
-    return "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
 
 
 class Session:
@@ -69,7 +57,7 @@ class Session:
         """Create, register and return an exercise (its widget displays as the cell output).
 
         In a pre-heated kernel this returns a placeholder that the exercise fills once
-        the learner has asked for the page (peerkit/preheat.py).
+        the learner has asked for the page (peerkit/serve/preheat.py).
         """
         if not EXERCISE_ID.match(exercise_id):
             raise ValueError(
@@ -100,9 +88,9 @@ class Session:
 
     def _progress_bar(self) -> Any:
         if self._progress is None:
-            from .answers import is_answered
-            from .notebook_scan import exercise_ids
-            from .widgets.progress import ProgressBar
+            from peerkit.course.notebooks import exercise_ids
+            from peerkit.pages.progress_bar import ProgressBar
+            from peerkit.store.answers import is_answered
 
             path = self.info.notebook_path()
             ids = set(exercise_ids(path)) if path.is_file() else set()
@@ -119,7 +107,7 @@ class Session:
 
     # --- exercise types ---------------------------------------------------
     def reflection(self, exercise_id: str, prompt: str, *, rows: int = 6, placeholder: str = ""):
-        from .widgets.text import Reflection
+        from peerkit.exercises.text import Reflection
 
         return self._add(Reflection, exercise_id, prompt, rows=rows, placeholder=placeholder)
 
@@ -132,12 +120,12 @@ class Session:
         columns: int = 2,
         rows: int = 4,
     ):
-        from .widgets.text import MultiBox
+        from peerkit.exercises.text import MultiBox
 
         return self._add(MultiBox, exercise_id, prompt, boxes=boxes, columns=columns, rows=rows)
 
     def who_am_i_map(self, exercise_id: str, prompt: str):
-        from .widgets.text import WhoAmIMap
+        from peerkit.exercises.text import WhoAmIMap
 
         return self._add(WhoAmIMap, exercise_id, prompt)
 
@@ -152,12 +140,12 @@ class Session:
     ):
         """Two boxes side by side. ``carry_from=(session, exercise)`` offers the learner's
         answer to the same reflection from another session when this one is empty."""
-        from .widgets.text import Paired
+        from peerkit.exercises.text import Paired
 
         return self._add(Paired, exercise_id, prompt, left=left, right=right, carry_from=carry_from)
 
     def value_set(self, exercise_id: str, prompt: str, *, values: list[dict[str, Any]]):
-        from .widgets.text import ValueSet
+        from peerkit.exercises.text import ValueSet
 
         return self._add(ValueSet, exercise_id, prompt, values=values)
 
@@ -169,7 +157,7 @@ class Session:
         item_label: str = "Item",
         examples: Sequence[str] = (),
     ):
-        from .widgets.lists import ListBuilder
+        from peerkit.exercises.list_builder import ListBuilder
 
         return self._add(ListBuilder, exercise_id, prompt, item_label=item_label, examples=examples)
 
@@ -182,7 +170,7 @@ class Session:
         lead_ins: dict[str, str] | None = None,
         statement_label: str = "My statement",
     ):
-        from .widgets.statement import StatementBuilder
+        from peerkit.exercises.statement_builder import StatementBuilder
 
         return self._add(
             StatementBuilder,
@@ -194,7 +182,7 @@ class Session:
         )
 
     def sky_and_mountains(self, exercise_id: str, *, sky_prompt: str, mountains_prompt: str):
-        from .widgets.sky import SkyAndMountains
+        from peerkit.exercises.sky_and_mountains import SkyAndMountains
 
         return self._add(
             SkyAndMountains,
@@ -213,7 +201,7 @@ class Session:
         items: list[dict[str, Any]],
     ):
         """Choose an option for each statement; feedback written for that choice follows."""
-        from .widgets.choice import ChoiceSet
+        from peerkit.exercises.choice import ChoiceSet
 
         return self._add(ChoiceSet, exercise_id, prompt, options=options, items=items)
 
@@ -227,7 +215,7 @@ class Session:
         feedback: dict[str, str] | None = None,
     ):
         """Sort cards into groups, one menu per card (keyboard friendly, no dragging)."""
-        from .widgets.sort import CardSort
+        from peerkit.exercises.card_sort import CardSort
 
         return self._add(
             CardSort, exercise_id, prompt, groups=groups, cards=cards, feedback=feedback
@@ -243,7 +231,7 @@ class Session:
         discussion: str,
     ):
         """A situation with questions; the discussion opens after the learner responds."""
-        from .widgets.scenario import Scenario
+        from peerkit.exercises.scenario import Scenario
 
         return self._add(
             Scenario,
@@ -263,7 +251,7 @@ class Session:
         examples: dict[str, str] | None = None,
     ):
         """Rewrite each statement; an example rewrite appears once the learner has written."""
-        from .widgets.rewrite import Rewrite
+        from peerkit.exercises.rewrite import Rewrite
 
         return self._add(Rewrite, exercise_id, prompt, statements=statements, examples=examples)
 
@@ -279,7 +267,7 @@ class Session:
         maximum: int = 10,
     ):
         """Rate each statement on a scale (for example confidence from 1 to 10)."""
-        from .widgets.rating import RatingSet
+        from peerkit.exercises.rating import RatingSet
 
         return self._add(
             RatingSet,
@@ -302,7 +290,7 @@ class Session:
         word_target: int = 1500,
     ):
         """Earlier answers beside a plan and a draft with a live word count."""
-        from .widgets.essay import EssayPlanner
+        from peerkit.exercises.essay_planner import EssayPlanner
 
         return self._add(
             EssayPlanner,
@@ -316,7 +304,7 @@ class Session:
     def chime_wheel(self, prompt: str = "Rate the five CHIME processes for you today."):
         """The CHIME self-rating and wheel. Every reading is kept in one place (Session 1),
         wherever the wheel is shown, so all readings overlay on the same wheel."""
-        from .widgets.chime import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
+        from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
 
         def build() -> ChimeWheel:
             slot = AnswerSlot(self.store, self.learner, CHIME_SESSION, CHIME_EXERCISE)
@@ -328,7 +316,7 @@ class Session:
         """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
         from IPython.display import HTML
 
-        from .figures import figure_html
+        from peerkit.pictures.triangles import figure_html
 
         return HTML(figure_html(name))
 
@@ -354,7 +342,7 @@ def open_session(session_id: str) -> Session:
         cells = cells_from_open_session(session.info.notebook_path())
         session.deferred = DeferredBuild(cells, name=session.id, shell=get_ipython())
     if not in_voila():
-        from .page import lab_overview
+        from peerkit.pages.furniture import lab_overview
 
         display(lab_overview(session.course, session.info))
     display(session.progress_bar())

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from peerkit.store import AnswerStore
+from peerkit.store.answer_store import AnswerStore
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from peerkit.answers import (
+from peerkit.errors import AnswerRejected
+from peerkit.store.answers import (
     MAX_ANSWER_CHARS,
     MAX_KEY_CHARS,
     decode,
@@ -12,7 +13,6 @@ from peerkit.answers import (
     is_answered,
     normalise,
 )
-from peerkit.errors import AnswerRejected
 
 ARABIC = "\u0623\u0646\u0627 \u0628\u062e\u064a\u0631\u060c \u0634\u0643\u0631\u0627\u064b"
 HEBREW = "\u05d0\u05e0\u05d9 \u05d1\u05e1\u05d3\u05e8, \u05ea\u05d5\u05d3\u05d4"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from peerkit.checks import check_course
+from peerkit.course.checks import check_course
 
 ROOT = Path(__file__).resolve().parents[1]
 CHIME = "module2/01-chime.ipynb"

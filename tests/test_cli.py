@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from peerkit import config
+from peerkit import paths
 from peerkit.cli import build_parser, main, voila_command
-from peerkit.course import load_course
+from peerkit.course.data import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 OK_LINE = "peerkit check: the course content is in order."
@@ -20,7 +20,7 @@ RESOURCES = "--VoilaConfiguration.resources="
 
 @pytest.fixture(autouse=True)
 def _real_checkout(monkeypatch):
-    monkeypatch.delenv(config.HOME_ENV, raising=False)
+    monkeypatch.delenv(paths.HOME_ENV, raising=False)
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_check_on_a_broken_copy_fails_and_names_the_problem(capsys, broken_root)
 
 
 def test_check_uses_peerkit_home(monkeypatch, capsys, broken_root):
-    monkeypatch.setenv(config.HOME_ENV, str(broken_root))
+    monkeypatch.setenv(paths.HOME_ENV, str(broken_root))
     assert main(["check"]) == 1
     assert "04-positive-risk.ipynb" in capsys.readouterr().out
 
@@ -69,7 +69,7 @@ def _resources(command):
 
 def test_voila_command_serves_the_notebooks_with_the_course_template():
     command = voila_command(9999)
-    assert command[:3] == [sys.executable, "-m", "peerkit.voila_app"]
+    assert command[:3] == [sys.executable, "-m", "peerkit.serve.voila_app"]
     assert str(ROOT / "notebooks") in command
     for flag in ("--template=peerkit", "--port=9999", "--no-browser"):
         assert flag in command

@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
-from peerkit import cli_data, config
-from peerkit.erase import count_revisions
+from peerkit import paths
+from peerkit.cli import data as cli_data
 from peerkit.identity import LEARNER_ENV
-from peerkit.store import AnswerStore
+from peerkit.store.answer_store import AnswerStore
 
 LEARNER = "cli-learner"
 
@@ -34,9 +34,9 @@ def run(*argv: str) -> int:
 @pytest.fixture
 def db_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'data' / 'answers.sqlite3'}"
-    monkeypatch.setenv(config.DATABASE_URL_ENV, url)
+    monkeypatch.setenv(paths.DATABASE_URL_ENV, url)
     monkeypatch.setenv(LEARNER_ENV, LEARNER)
-    monkeypatch.delenv(config.HOME_ENV, raising=False)
+    monkeypatch.delenv(paths.HOME_ENV, raising=False)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -116,12 +116,12 @@ def test_erase_without_yes_explains_and_erases_nothing(db_url, capsys):
     assert "--yes" in out
     assert "My CHIME thoughts" not in out
     with AnswerStore(db_url) as store:
-        assert count_revisions(store, LEARNER) == 3
+        assert store.count_revisions(LEARNER) == 3
 
 
 def test_erase_with_yes_erases_only_this_learner(db_url, capsys):
     assert run("erase", "--yes") == 0
     assert "3 saved versions removed" in capsys.readouterr().out
     with AnswerStore(db_url) as store:
-        assert count_revisions(store, LEARNER) == 0
+        assert store.count_revisions(LEARNER) == 0
         assert store.latest("someone-else", "m2s1", "chime-now").value == "Not mine"

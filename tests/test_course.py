@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from peerkit import config
-from peerkit.course import load_content, load_course
+from peerkit import paths
+from peerkit.course.data import load_content, load_course
 from peerkit.errors import CourseDataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ modules:
 
 @pytest.fixture(autouse=True)
 def _real_checkout(monkeypatch):
-    monkeypatch.delenv(config.HOME_ENV, raising=False)
+    monkeypatch.delenv(paths.HOME_ENV, raising=False)
 
 
 def _write(tmp_path, text):

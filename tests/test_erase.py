@@ -7,9 +7,8 @@ import sqlite3
 import pytest
 from sqlalchemy import delete
 
-from peerkit.erase import count_revisions, erase_learner
-from peerkit.models import answer_revisions
-from peerkit.store import AnswerStore
+from peerkit.store.answer_store import AnswerStore
+from peerkit.store.schema import answer_revisions
 
 CANARY = "CANARY-7d1e"
 FORMS = {
@@ -66,7 +65,7 @@ def test_erase_leaves_no_copy_of_the_text_in_the_file_or_its_wal(file_store, db_
     _save_other_learner(file_store)
     assert _found(db_path)  # the scan does find the text while it is stored
 
-    assert erase_learner(file_store, "learner-a") == saves
+    assert file_store.erase_learner("learner-a") == saves
 
     assert _found(db_path) == []
     assert file_store.current_answers("learner-a") == []
@@ -81,7 +80,7 @@ def test_erase_leaves_no_copy_of_the_text_in_the_file_or_its_wal(file_store, db_
 
 def test_the_text_stays_gone_after_reopening_and_saving_more(file_store, db_path):
     _save_canaries(file_store)
-    erase_learner(file_store, "learner-a")
+    file_store.erase_learner("learner-a")
     file_store.close()
     with AnswerStore(f"sqlite:///{db_path}") as reopened:
         reopened.save("learner-a", "m2s1", "chime-now", "A fresh start")
@@ -115,7 +114,7 @@ def test_erase_clears_text_that_an_insecure_delete_left_in_free_pages(file_store
     assert _found(db_path)
 
     with AnswerStore(f"sqlite:///{db_path}") as reopened:
-        assert erase_learner(reopened, "learner-a") == 0
+        assert reopened.erase_learner("learner-a") == 0
         assert _found(db_path) == []
         assert reopened.latest("learner-b", "m2s1", "chime-now").value == "B's second thoughts"
 
@@ -125,24 +124,24 @@ def test_erase_removes_every_revision_and_counts_them(store):
     store.save("learner-a", "m2s1", "chime-now", "two")
     store.save("learner-a", "profile", "display-name", "A")
     store.save("learner-b", "m2s1", "chime-now", "B")
-    assert count_revisions(store, "learner-a") == 3
+    assert store.count_revisions("learner-a") == 3
 
-    assert erase_learner(store, "learner-a") == 3
+    assert store.erase_learner("learner-a") == 3
 
-    assert count_revisions(store, "learner-a") == 0
+    assert store.count_revisions("learner-a") == 0
     assert store.history("learner-a", "m2s1", "chime-now") == []
-    assert count_revisions(store, "learner-b") == 1
+    assert store.count_revisions("learner-b") == 1
 
 
 def test_erasing_a_learner_with_no_answers_removes_nothing(store):
     store.save("learner-b", "m2s1", "chime-now", "B")
-    assert erase_learner(store, "nobody") == 0
-    assert count_revisions(store, "learner-b") == 1
+    assert store.erase_learner("nobody") == 0
+    assert store.count_revisions("learner-b") == 1
 
 
 def test_a_reader_that_blocks_the_scrub_is_reported_after_the_rows_are_gone(db_path, monkeypatch):
-    from peerkit import sqlite_setup
-    from peerkit.erase import ScrubIncomplete
+    from peerkit.store import sqlite as sqlite_setup
+    from peerkit.store.erase import ScrubIncomplete
 
     quick = tuple(
         "PRAGMA busy_timeout=50" if p.startswith("PRAGMA busy_timeout") else p
@@ -156,19 +155,19 @@ def test_a_reader_that_blocks_the_scrub_is_reported_after_the_rows_are_gone(db_p
             reader.execute("BEGIN")
             reader.execute("SELECT count(*) FROM answer_revisions").fetchall()
             with pytest.raises(ScrubIncomplete) as caught:
-                erase_learner(file_store, "learner-a")
+                file_store.erase_learner("learner-a")
         finally:
             reader.close()
         assert caught.value.removed == saves
         assert CANARY not in str(caught.value)
         assert "Close the other course pages" in str(caught.value)
         assert file_store.current_answers("learner-a") == []
-        erase_learner(file_store, "learner-a")  # with the reader gone, erasing again scrubs
+        file_store.erase_learner("learner-a")  # with the reader gone, erasing again scrubs
         assert _found(db_path) == []
 
 
 def test_versions_text():
-    from peerkit.erase import versions_text
+    from peerkit.store.erase import versions_text
 
     assert versions_text(1) == "1 saved version"
     assert versions_text(0) == "0 saved versions"

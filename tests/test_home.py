@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from peerkit.course import Course, ModuleInfo, SessionInfo, SupportLine
-from peerkit.home import continue_html, home_html
-from peerkit.progress import SessionProgress, module_totals, next_session
+from peerkit.course.data import Course, ModuleInfo, SessionInfo, SupportLine
+from peerkit.course.progress import SessionProgress, module_totals, next_session
+from peerkit.pages.home import continue_html, home_html
 
 
 def _course() -> Course:

@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from peerkit.course import load_course
-from peerkit.erase import count_revisions
-from peerkit.mydata import DOWNLOADS, PREPARE_FAILED, UNDERSTAND, my_data_page
+from peerkit.course.data import load_course
+from peerkit.pages.my_data import DOWNLOADS, PREPARE_FAILED, UNDERSTAND, my_data_page
 from peerkit.portfolio.formats import FORMATS
 
 LEARNER = "sam"
@@ -51,7 +50,7 @@ def test_page_says_what_is_stored_where_and_who_can_see_it(store, course):
 
 
 def test_page_names_the_sqlite_file(tmp_path, course):
-    from peerkit.store import AnswerStore
+    from peerkit.store.answer_store import AnswerStore
 
     path = tmp_path / "answers.sqlite3"
     with AnswerStore(f"sqlite:///{path}") as file_store:
@@ -107,7 +106,7 @@ def test_erase_needs_the_warning_and_the_checkbox(page, store):
     assert page.confirm.layout.display == "none"
     page.understand.value = True
     page.final_button.click()  # not revealed yet: nothing happens
-    assert count_revisions(store, LEARNER) == 2
+    assert store.count_revisions(LEARNER) == 2
 
     page.erase_button.click()
     assert page.confirm.layout.display == "flex"
@@ -118,14 +117,14 @@ def test_erase_needs_the_warning_and_the_checkbox(page, store):
     assert page.final_button.disabled
 
     page.final_button.click()  # the checkbox is not ticked: nothing happens
-    assert count_revisions(store, LEARNER) == 2
+    assert store.count_revisions(LEARNER) == 2
 
     page.understand.value = True
     assert not page.final_button.disabled
     page.final_button.click()
 
-    assert count_revisions(store, LEARNER) == 0
-    assert count_revisions(store, "other") == 1
+    assert store.count_revisions(LEARNER) == 0
+    assert store.count_revisions("other") == 1
     assert "2 saved versions removed" in page.erase_status.value
     assert page.confirm.layout.display == "none"
 
@@ -145,16 +144,16 @@ def test_keep_my_answers_cancels(page, store):
     assert page.confirm.layout.display == "none"
     assert page.understand.value is False
     page.final_button.click()
-    assert count_revisions(store, LEARNER) == 2
+    assert store.count_revisions(LEARNER) == 2
     assert "Nothing was erased" in page.erase_status.value
 
 
 def test_notebook_is_clean_and_shows_the_page():
-    from peerkit import config
-    from peerkit.checks import check_notebook
-    from peerkit.notebook_scan import read_notebook
+    from peerkit import paths
+    from peerkit.course.checks import check_notebook
+    from peerkit.course.notebooks import read_notebook
 
-    path = config.notebooks_dir() / "my-data.ipynb"
+    path = paths.notebooks_dir() / "my-data.ipynb"
     nb = read_notebook(path)
     assert check_notebook(path, "my-data", session=False) == []
     assert nb["metadata"]["kernelspec"]["name"] == "python3"

@@ -8,10 +8,10 @@ from html import escape
 
 import pytest
 
-from peerkit.course import Course, ModuleInfo, SessionInfo, SupportLine
-from peerkit.home import home_html
-from peerkit.pictures import MAX_SHOWN, sky_and_mountains_svg
-from peerkit.progress import SessionProgress, course_progress
+from peerkit.course.data import Course, ModuleInfo, SessionInfo, SupportLine
+from peerkit.course.progress import SessionProgress, course_progress
+from peerkit.pages.home import home_html
+from peerkit.pictures.sky_and_mountains import MAX_SHOWN, sky_and_mountains_svg
 
 XSS = "<script>alert(1)</script>"
 SVG = "{http://www.w3.org/2000/svg}"

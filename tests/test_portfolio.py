@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from peerkit.answers import answer_lines
-from peerkit.charts import chime_table_html, describe
-from peerkit.course import load_course
-from peerkit.notebook_scan import exercises, read_notebook
+from peerkit.course.data import load_course
+from peerkit.course.notebooks import exercises, read_notebook
+from peerkit.pictures.chime_wheel import chime_table_html, describe
 from peerkit.portfolio import FORMATS, export_portfolio
 from peerkit.portfolio.collect import collect_portfolio
 from peerkit.portfolio.render_md import md_escape
 from peerkit.portfolio.sample import sample_answers
 from peerkit.portfolio.text import one_line
+from peerkit.store.answers import answer_lines
 
 LEARNER = "alex"
 NOW = datetime(2025, 3, 4, 10, 42, tzinfo=UTC)
@@ -202,7 +202,7 @@ def test_docx_holds_every_prompt_and_answer_with_heading_styles(store, course):
 
 
 def test_docx_shows_the_boundary_statement_and_who_am_i_map_with_their_labels(store, course):
-    from peerkit.widgets.text import WHO_AM_I_BOXES
+    from peerkit.exercises.text import WHO_AM_I_BOXES
 
     store.save(LEARNER, "m2s3", "boundary-statement", {"ok": "Tea", "statement": "My line"})
     store.save(LEARNER, "m2s1", "who-am-i-map", {k: f"map {k}" for k in WHO_AM_I_BOXES})

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from peerkit import config
-from peerkit.course import load_course
-from peerkit.preheat import DeferredBuild, _wait_for_request, cells_from_open_session
+from peerkit import paths
+from peerkit.course.data import load_course
+from peerkit.exercises.text import Reflection
+from peerkit.pages.progress_bar import ProgressBar
+from peerkit.serve.preheat import DeferredBuild, _wait_for_request, cells_from_open_session
 from peerkit.session import Session
-from peerkit.widgets.progress import ProgressBar
-from peerkit.widgets.text import Reflection
 
 
 class FakeEvents:
@@ -68,7 +68,7 @@ def test_a_notebook_without_open_session_is_refused(tmp_path: Path) -> None:
 
 def test_every_session_notebook_opens_its_session_in_its_first_code_cell() -> None:
     for info in load_course().sessions:
-        path = info.notebook_path(config.notebooks_dir())
+        path = info.notebook_path(paths.notebooks_dir())
         if info.planned or not path.is_file():
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))

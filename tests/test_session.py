@@ -30,7 +30,7 @@ def test_in_jupyterlab_the_overview_and_styling_are_shown(shown, monkeypatch):
 
 
 def test_in_voila_only_the_progress_bar_is_shown(shown, monkeypatch):
-    from peerkit.widgets.progress import ProgressBar
+    from peerkit.pages.progress_bar import ProgressBar
 
     monkeypatch.setenv("VOILA_KERNEL_ID", "abc")
     peerkit.open_session("m2s2")
@@ -39,7 +39,7 @@ def test_in_voila_only_the_progress_bar_is_shown(shown, monkeypatch):
 
 
 def test_progress_bar_counts_answers_and_follows_saves(store, monkeypatch):
-    from peerkit.notebook_scan import exercise_ids
+    from peerkit.course.notebooks import exercise_ids
     from peerkit.session import Session
 
     session = Session("m2s5", store=store, learner="sam", autosave_delay=None)

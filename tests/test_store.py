@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from peerkit.errors import AnswerRejected, StoreError
-from peerkit.models import SCHEMA_VERSION, meta
-from peerkit.store import AnswerStore
+from peerkit.store.answer_store import AnswerStore
+from peerkit.store.schema import SCHEMA_VERSION, meta
 
 CANARY = "CANARY-learner-text-7f3a9c"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from peerkit.voila_app import ready_pool_factory
+from peerkit.serve.voila_app import ready_pool_factory
 
 
 class FakeVoilaManager:

@@ -8,11 +8,11 @@ import threading
 import ipywidgets as widgets
 import pytest
 
-from peerkit.answers import MAX_ANSWER_CHARS
 from peerkit.errors import StoreError
+from peerkit.exercises import autosave
+from peerkit.exercises.autosave import Debouncer
 from peerkit.session import Session
-from peerkit.widgets import autosave
-from peerkit.widgets.autosave import Debouncer
+from peerkit.store.answers import MAX_ANSWER_CHARS
 
 
 def reopen(session: Session) -> Session:

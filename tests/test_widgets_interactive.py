@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peerkit.errors import CourseDataError
-from peerkit.figures import figure_html
+from peerkit.pictures.triangles import figure_html
 
 from .test_widgets import reopen
 

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..course import Course
-from ..store import AnswerStore
-from .collect import Portfolio, collect_portfolio
-from .formats import FORMATS, ExportFormat, default_filename, export_format
+from peerkit.course.data import Course
+from peerkit.portfolio.collect import Portfolio, collect_portfolio
+from peerkit.portfolio.formats import FORMATS, ExportFormat, default_filename, export_format
+from peerkit.store.answer_store import AnswerStore
 
 __all__ = ["FORMATS", "ExportFormat", "default_filename", "export_format", "export_portfolio"]
 
@@ -20,18 +20,18 @@ __all__ = ["FORMATS", "ExportFormat", "default_filename", "export_format", "expo
 def _renderer(name: str) -> Callable[[Portfolio], bytes]:
     export_format(name)  # ValueError for an unknown format
     if name == "docx":
-        from .render_docx import render_docx
+        from peerkit.portfolio.render_docx import render_docx
 
         return render_docx
     if name == "html":
-        from .render_html import render_html
+        from peerkit.portfolio.render_html import render_html
 
         return render_html
     if name == "md":
-        from .render_md import render_md
+        from peerkit.portfolio.render_md import render_md
 
         return render_md
-    from .render_json import render_json
+    from peerkit.portfolio.render_json import render_json
 
     return render_json
 

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import config
-from ..answers import answer_lines, is_answered
-from ..course import Course, load_yaml
-from ..errors import CourseDataError
-from ..notebook_scan import ExerciseRef, exercises, read_notebook
-from ..store import AnswerStore, Revision
+from peerkit import paths
+from peerkit.course.data import Course, load_yaml
+from peerkit.course.notebooks import ExerciseRef, exercises, read_notebook
+from peerkit.errors import CourseDataError
+from peerkit.store.answer_store import AnswerStore, Revision
+from peerkit.store.answers import answer_lines, is_answered
 
 #: Bump when the JSON export changes shape.
 SCHEMA_VERSION = 1
@@ -181,7 +181,7 @@ def _unique(refs: list[ExerciseRef]) -> list[ExerciseRef]:
 
 
 def chime_key() -> Key:
-    from ..widgets.chime import CHIME_EXERCISE, CHIME_SESSION
+    from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION
 
     return CHIME_SESSION, CHIME_EXERCISE
 
@@ -222,9 +222,9 @@ def _str_map(value: Any) -> dict[str, str]:
 
 def labels_for(ref: ExerciseRef, nb: dict[str, Any], root: Path | None) -> dict[str, str]:
     """Labels for the keys of the exercise's answer, from its literal options."""
-    from ..widgets.essay import DRAFT_KEY
-    from ..widgets.statement import STATEMENT_KEY
-    from ..widgets.text import WHO_AM_I_BOXES
+    from peerkit.exercises.essay_planner import DRAFT_KEY
+    from peerkit.exercises.statement_builder import STATEMENT_KEY
+    from peerkit.exercises.text import WHO_AM_I_BOXES
 
     o = ref.options
     match ref.method:
@@ -287,7 +287,7 @@ def _content_values(nb: dict[str, Any], ref: ExerciseRef, root: Path | None) -> 
             if "/" in name or "\\" in name or name.startswith("."):
                 return None
             folders = [root.parent / "content"] if root else []
-            for folder in [*folders, config.content_dir()]:
+            for folder in [*folders, paths.content_dir()]:
                 path = folder / f"{name}.yaml"
                 if path.is_file():
                     try:
@@ -352,7 +352,7 @@ def _parts(entry: ExerciseEntry, value: Any, options: dict[str, Any]) -> tuple[P
         return (Part("", items=items),) if items else ()
     if not isinstance(value, dict):
         return ()
-    from ..widgets.scenario import REVEALED_KEY
+    from peerkit.exercises.scenario import REVEALED_KEY
 
     hidden = {REVEALED_KEY} if entry.method == "scenario" else set()
     keys = [k for k in entry.labels if k in value]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..charts import chime_table_html, chime_wheel_svg
-from ..pictures import sky_and_mountains_svg
-from .collect import ExerciseEntry, Part, Portfolio, SessionEntry
-from .text import (
+from peerkit.pictures.chime_wheel import chime_table_html, chime_wheel_svg
+from peerkit.pictures.sky_and_mountains import sky_and_mountains_svg
+from peerkit.portfolio.collect import ExerciseEntry, Part, Portfolio, SessionEntry
+from peerkit.portfolio.text import (
     DOCUMENT_TITLE,
     OTHER_ANSWERS,
     OTHER_INTRO,

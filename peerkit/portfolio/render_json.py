@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..store import Revision
-from .collect import ExerciseEntry, ModuleEntry, Portfolio, SessionEntry
+from peerkit.portfolio.collect import ExerciseEntry, ModuleEntry, Portfolio, SessionEntry
+from peerkit.store.answer_store import Revision
 
 FORMAT_NAME = "peerkit-portfolio"
 

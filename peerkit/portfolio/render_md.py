@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..charts import CHIME, score
-from .collect import ExerciseEntry, Part, Portfolio, SessionEntry
-from .text import (
+from peerkit.pictures.chime_wheel import CHIME, score
+from peerkit.portfolio.collect import ExerciseEntry, Part, Portfolio, SessionEntry
+from peerkit.portfolio.text import (
     DOCUMENT_TITLE,
     OTHER_ANSWERS,
     OTHER_INTRO,

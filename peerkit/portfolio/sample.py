@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..answers import Answer
-from ..course import Course
-from ..notebook_scan import exercises, read_notebook
-from .collect import chime_key, labels_for
+from peerkit.course.data import Course
+from peerkit.course.notebooks import exercises, read_notebook
+from peerkit.portfolio.collect import chime_key, labels_for
+from peerkit.store.answers import Answer
 
 #: Makes the text for one place in one answer, from a name unique to that place.
 TextMaker = Callable[[str], str]

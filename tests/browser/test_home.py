@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from peerkit.course import load_course
-from peerkit.notebook_scan import exercise_ids
+from peerkit.course.data import load_course
+from peerkit.course.notebooks import exercise_ids
 
 from .learner import open_session
 

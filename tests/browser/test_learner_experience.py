@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import urllib.request
 
-from peerkit.answers import MAX_ANSWER_CHARS
-from peerkit.course import load_course
-from peerkit.notebook_scan import exercise_ids
+from peerkit.course.data import load_course
+from peerkit.course.notebooks import exercise_ids
+from peerkit.store.answers import MAX_ANSWER_CHARS
 
 from .learner import open_session
 

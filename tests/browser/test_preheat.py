@@ -6,9 +6,9 @@ import threading
 import time
 import uuid
 
-from peerkit.course import load_course
-from peerkit.notebook_scan import exercise_ids
-from peerkit.store import AnswerStore
+from peerkit.course.data import load_course
+from peerkit.course.notebooks import exercise_ids
+from peerkit.store.answer_store import AnswerStore
 
 from .learner import open_session
 

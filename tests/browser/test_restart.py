@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from peerkit.course import load_course
-from peerkit.notebook_scan import exercise_ids
+from peerkit.course.data import load_course
+from peerkit.course.notebooks import exercise_ids
 
 from .learner import ALL_SAVED, answer_everything, open_session, read_answers
 from .server import CourseServer

@@ -6,7 +6,7 @@ import os
 import urllib.request
 from pathlib import Path
 
-from peerkit.course import load_course
+from peerkit.course.data import load_course
 
 from .server import CourseServer
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from peerkit.course import load_course
-from peerkit.notebook_scan import exercise_ids
-from peerkit.store import AnswerStore
+from peerkit.course.data import load_course
+from peerkit.course.notebooks import exercise_ids
+from peerkit.store.answer_store import AnswerStore
 
 from .learner import ALL_SAVED, UNNAMED_CONTROLS, answer_everything, open_session, read_answers
 

@@ -1,0 +1,98 @@
+"""Content checks for course authors: ``peerkit check``."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from peerkit.course.data import Course, load_course
+from peerkit.course.notebooks import exercises, read_notebook, session_id
+
+HOME_NOTEBOOK = "index.ipynb"
+#: Course-wide pages that are not sessions and so are not listed in course.yaml.
+COURSE_PAGES = frozenset({HOME_NOTEBOOK, "my-data.ipynb"})
+IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)")
+IMAGE_HTML = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+ALT_ATTR = re.compile(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
+
+
+def check_notebook(path: Path, label: str, *, session: bool = True) -> list[str]:
+    """Problems inside one notebook (``session``: a session page, not the home)."""
+    try:
+        nb = read_notebook(path)
+    except (OSError, ValueError) as exc:
+        return [f"{label}: cannot be read as a notebook ({exc})"]
+    problems = []
+    if "widgets" in nb.get("metadata", {}):
+        problems.append(f"{label}: has saved widget state (metadata.widgets); clear it")
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") == "code":
+            if cell.get("outputs") or cell.get("execution_count"):
+                problems.append(f"{label}: cell {index} has saved outputs or an execution count")
+            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                problems.append(
+                    f"{label}: code cell {index} is not collapsed "
+                    "(set metadata.jupyter.source_hidden)"
+                )
+        if cell.get("cell_type") == "markdown":
+            source = "".join(cell.get("source", ""))
+            for match in IMAGE_MD.finditer(source):
+                if not match.group("alt").strip():
+                    problems.append(f"{label}: cell {index} has an image with no alt text")
+            for tag in IMAGE_HTML.findall(source):
+                if not ALT_ATTR.search(tag):
+                    problems.append(f"{label}: cell {index} has an <img> with no alt text")
+    tagged = [
+        c for c in nb.get("cells", []) if "facilitator" in c.get("metadata", {}).get("tags", [])
+    ]
+    if session and not tagged:
+        problems.append(f"{label}: has no facilitator notes (Markdown cells tagged 'facilitator')")
+    counts = Counter(ref.id for ref in exercises(nb))
+    for exercise_id, count in sorted(counts.items()):
+        if count > 1:
+            problems.append(f"{label}: exercise id {exercise_id!r} is used {count} times")
+    return problems
+
+
+def check_course(root: Path, course: Course | None = None) -> list[str]:
+    """Every problem in the course: notebooks against the course data and each other."""
+    notebooks_dir = root / "notebooks"
+    try:
+        course = course or load_course(root / "content" / "course.yaml")
+    except Exception as exc:  # CourseDataError and anything yaml raises
+        return [str(exc)]
+    problems: list[str] = []
+    listed: dict[str, str] = {}
+    for info in course.sessions:
+        listed[info.notebook] = info.id
+        path = notebooks_dir / info.notebook
+        label = f"notebooks/{info.notebook}"
+        if info.planned:
+            if path.exists():
+                problems.append(f"{label} exists but {info.id} is still marked planned")
+            if not info.aim:
+                problems.append(f"session {info.id} has no aim")
+            continue
+        if not path.is_file():
+            problems.append(f"{label} is listed for session {info.id} but does not exist")
+            continue
+        if not info.objectives:
+            problems.append(f"session {info.id} has no learning objectives")
+        try:
+            nb_session = session_id(read_notebook(path))
+        except (OSError, ValueError):
+            continue  # check_notebook below reports it as unreadable
+        if nb_session != info.id:
+            problems.append(
+                f"{label}: metadata.peerkit.session is {nb_session!r}, expected {info.id!r}"
+            )
+    for path in sorted(notebooks_dir.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        relative = path.relative_to(notebooks_dir).as_posix()
+        label = f"notebooks/{relative}"
+        if relative not in COURSE_PAGES and relative not in listed:
+            problems.append(f"{label} is not in content/course.yaml")
+        problems.extend(check_notebook(path, label, session=relative not in COURSE_PAGES))
+    return problems

@@ -1,0 +1,1 @@
+"""Exercise types: one module each, declaring its options, widget, portfolio view and sample."""

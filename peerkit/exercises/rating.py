@@ -1,0 +1,63 @@
+"""Rating: score each statement on a scale, with an explicit 'not rated' state."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import ipywidgets as widgets
+
+from peerkit.exercises.base import Exercise
+from peerkit.store.answers import Answer
+
+NOT_RATED = ""
+
+
+class RatingSet(Exercise):
+    """One menu per statement, ``minimum`` to ``maximum``; stored as text ("7")."""
+
+    kind: ClassVar[str] = "rating"
+
+    def build(
+        self,
+        *,
+        items: dict[str, str],
+        low: str = "not at all",
+        high: str = "completely",
+        minimum: int = 1,
+        maximum: int = 10,
+    ) -> list[widgets.Widget]:
+        if not items or minimum >= maximum:
+            raise ValueError("rating needs items and a scale with minimum below maximum")
+        choices = [("Not rated", NOT_RATED)]
+        for score in range(minimum, maximum + 1):
+            words = f" ({low})" if score == minimum else f" ({high})" if score == maximum else ""
+            choices.append((f"{score}{words}", str(score)))
+        self.menus: dict[str, widgets.Dropdown] = {}
+        for key, label in items.items():
+            menu = widgets.Dropdown(
+                options=choices,
+                value=NOT_RATED,
+                description=label,
+                style={"description_width": "initial"},
+            )
+            menu.add_class("peerkit-input")
+            menu.add_class(f"peerkit-rate-{key}")
+            menu.observe(lambda _c: self._rated(), names="value")
+            self.menus[key] = menu
+        return list(self.menus.values())
+
+    def _rated(self) -> None:
+        self.changed()
+        if not self._restoring:
+            self.save_now()
+
+    def get_value(self) -> Answer:
+        return {key: menu.value for key, menu in self.menus.items()}
+
+    def set_value(self, value: Answer) -> None:
+        if not isinstance(value, dict):
+            return
+        for key, menu in self.menus.items():
+            score = value.get(key, NOT_RATED)
+            allowed = [v for _label, v in menu.options]
+            menu.value = score if score in allowed else NOT_RATED

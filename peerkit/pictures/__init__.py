@@ -1,0 +1,1 @@
+"""Pictures drawn as accessible SVG: the CHIME wheel, sky and mountains, the triangles."""

@@ -1,0 +1,205 @@
+"""The answer store: saves every revision of every learner's answers.
+
+Takes any SQLAlchemy URL (SQLite by default, PostgreSQL on a shared hub). Used
+as a context manager or closed with ``close()``. Failures raise ``StoreError``
+with a message that never holds learner text (the engine hides parameters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from peerkit import paths
+from peerkit.errors import StoreError
+from peerkit.store.answers import Answer, decode, encode, normalise
+from peerkit.store.migrations import ensure_schema
+from peerkit.store.schema import answer_revisions as revisions
+from peerkit.store.sqlite import WRITE_OPTION, install_pragmas, prepare_file
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved version of one answer."""
+
+    id: int
+    learner: str
+    session: str
+    exercise: str
+    value: Answer
+    saved_at: datetime
+
+
+SERVER = "your course's database server"
+IN_MEMORY = "a temporary in-memory database (gone when the course closes)"
+
+
+class AnswerStore:
+    """Every learner's answers, with their full revision history."""
+
+    def __init__(self, url: str | None = None) -> None:
+        url = url or paths.database_url()
+        try:
+            parsed = make_url(url)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{paths.DATABASE_URL_ENV} is not a database URL.") from exc
+        options: dict[str, Any] = {"hide_parameters": True}
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.path: Path | None = None
+        if self.is_sqlite:
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                options["poolclass"] = StaticPool
+                options["connect_args"] = {"check_same_thread": False}
+            else:
+                self.path = Path(database).expanduser()
+                try:
+                    prepare_file(self.path)
+                except OSError as exc:
+                    raise StoreError(
+                        f"Could not create the answers database in {self.path.parent}."
+                    ) from exc
+        try:
+            self.engine = create_engine(parsed, **options)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError("Could not open the answers database.") from exc
+        if self.is_sqlite:
+            install_pragmas(self.engine)
+        with self._write() as conn:
+            ensure_schema(conn)
+
+    def __enter__(self) -> AnswerStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            options = {WRITE_OPTION: True}
+            with self.engine.connect().execution_options(**options) as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError("Could not write to the answers database.") from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError("Could not read the answers database.") from exc
+
+    def save(self, learner: str, session: str, exercise: str, value: Any) -> Revision:
+        """Save a new revision; an unchanged value returns the current revision.
+
+        Raises AnswerRejected for a value that is too long or of the wrong shape.
+        """
+        cleaned = normalise(value)
+        raw = encode(cleaned)
+        with self._write() as conn:
+            current = conn.execute(_newest(learner, session, exercise)).first()
+            if current is not None and current.value == raw:
+                return _revision(current)
+            saved_at = datetime.now(UTC)
+            result = conn.execute(
+                revisions.insert().values(
+                    learner=learner,
+                    session=session,
+                    exercise=exercise,
+                    value=raw,
+                    saved_at=saved_at,
+                )
+            )
+            new_id = result.inserted_primary_key[0]
+        return Revision(new_id, learner, session, exercise, cleaned, saved_at)
+
+    def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
+        """The current answer to one exercise, or None."""
+        with self._read() as conn:
+            row = conn.execute(_newest(learner, session, exercise)).first()
+        return None if row is None else _revision(row)
+
+    def history(self, learner: str, session: str, exercise: str) -> list[Revision]:
+        """Every revision of one answer, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(revisions)
+                .where(*_one_answer(learner, session, exercise))
+                .order_by(revisions.c.id)
+            ).all()
+        return [_revision(row) for row in rows]
+
+    def count_revisions(self, learner: str) -> int:
+        """How many saved revisions the learner has (what ``erase_learner`` removes)."""
+        from peerkit.store import erase
+
+        return erase.count_revisions(self.engine, learner)
+
+    def erase_learner(self, learner: str) -> int:
+        """Delete every revision of ``learner`` for good; return how many.
+
+        Raises StoreError when nothing could be erased, and ``erase.ScrubIncomplete``
+        when the rows are gone but SQLite may still hold a copy in its files.
+        """
+        from peerkit.store import erase
+
+        return erase.erase_learner(self.engine, learner, sqlite=self.is_sqlite)
+
+    @property
+    def location(self) -> str:
+        """Where the answers are kept, in plain words: a file's path, or the server."""
+        if not self.is_sqlite:
+            return SERVER
+        return IN_MEMORY if self.path is None else str(self.path)
+
+    def current_answers(self, learner: str, session: str | None = None) -> list[Revision]:
+        """The current revision of each of a learner's answers (optionally one session)."""
+        newest = select(func.max(revisions.c.id)).where(revisions.c.learner == learner)
+        if session is not None:
+            newest = newest.where(revisions.c.session == session)
+        newest = newest.group_by(revisions.c.session, revisions.c.exercise)
+        with self._read() as conn:
+            rows = conn.execute(
+                select(revisions).where(revisions.c.id.in_(newest)).order_by(revisions.c.id)
+            ).all()
+        return [_revision(row) for row in rows]
+
+
+def _one_answer(learner: str, session: str, exercise: str) -> tuple[Any, ...]:
+    """The WHERE clauses picking out one answer's revisions."""
+    return (
+        revisions.c.learner == learner,
+        revisions.c.session == session,
+        revisions.c.exercise == exercise,
+    )
+
+
+def _newest(learner: str, session: str, exercise: str) -> Any:
+    """The query for one answer's newest revision."""
+    return (
+        select(revisions)
+        .where(*_one_answer(learner, session, exercise))
+        .order_by(revisions.c.id.desc())
+        .limit(1)
+    )
+
+
+def _revision(row: Any) -> Revision:
+    saved_at = row.saved_at
+    if saved_at.tzinfo is None:
+        saved_at = saved_at.replace(tzinfo=UTC)
+    return Revision(row.id, row.learner, row.session, row.exercise, decode(row.value), saved_at)

@@ -1,0 +1,36 @@
+"""Schema creation and versioned migrations, so existing answers survive upgrades."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select
+
+from peerkit.errors import StoreError
+from peerkit.store.schema import SCHEMA_VERSION, meta, metadata
+
+#: MIGRATIONS[n] upgrades a database from version n to n + 1, inside one transaction.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def ensure_schema(conn: Connection) -> int:
+    """Create missing tables, then migrate to SCHEMA_VERSION. Returns the version."""
+    metadata.create_all(conn, checkfirst=True)
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    if row is None:
+        conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        return SCHEMA_VERSION
+    version = int(row.value)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"The answers database has schema version {version}, newer than this peerkit "
+            f"understands ({SCHEMA_VERSION}). Upgrade peerkit; the answers are untouched."
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise StoreError(f"No migration from answers schema version {version}.")
+        step(conn)
+        version += 1
+    conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(version)))
+    return version
