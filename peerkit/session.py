@@ -7,8 +7,9 @@ session.reflection("chime-now", "How is CHIME showing up for you?")
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from peerkit.course.data import Course, SessionInfo, load_content, load_course
@@ -70,9 +71,14 @@ class Session:
 
     def _show(self, build: Callable[[], Any]) -> Any:
         """``build()`` now, or a placeholder for it when answers must wait for the request."""
-        if self.deferred is not None:
-            return self.deferred.placeholder(build)
-        return build()
+        if self.deferred is None:
+            return build()
+
+        def widget() -> Any:
+            made = build()
+            return getattr(made, "view", made)
+
+        return self.deferred.placeholder(widget)
 
     def _build(self, cls: type[Exercise], exercise_id: str, prompt: str, **options: Any) -> Any:
         slot = AnswerSlot(self.store, self.learner, self.id, exercise_id)
@@ -105,201 +111,36 @@ class Session:
                     exercise.on_saved.append(self._progress.record)
         return self._progress
 
-    # --- exercise types ---------------------------------------------------
-    def reflection(self, exercise_id: str, prompt: str, *, rows: int = 6, placeholder: str = ""):
-        from peerkit.exercises.text import Reflection
+    # --- exercise types: session.reflection(...), session.paired(...), … ---
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """``session.<method>(exercise_id, prompt, **options)`` for every exercise type."""
+        from peerkit.exercises import exercise_types
 
-        return self._add(Reflection, exercise_id, prompt, rows=rows, placeholder=placeholder)
+        cls = exercise_types().get(name)
+        if cls is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self._adder(cls)
 
-    def multi_box(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        boxes: dict[str, str],
-        columns: int = 2,
-        rows: int = 4,
-    ):
-        from peerkit.exercises.text import MultiBox
+    def __dir__(self) -> list[str]:
+        from peerkit.exercises import exercise_types
 
-        return self._add(MultiBox, exercise_id, prompt, boxes=boxes, columns=columns, rows=rows)
+        return [*super().__dir__(), *exercise_types()]
 
-    def who_am_i_map(self, exercise_id: str, prompt: str):
-        from peerkit.exercises.text import WhoAmIMap
+    def _adder(self, cls: type[Exercise]) -> Callable[..., Any]:
+        """The Session method for one exercise type, with the type's options as its signature."""
+        signature = adder_signature(cls)
 
-        return self._add(WhoAmIMap, exercise_id, prompt)
+        def add(*args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(*args, **kwargs)  # TypeError names a wrong option at once
+            given = dict(bound.arguments)
+            exercise_id = given.pop("exercise_id")
+            prompt = given.pop("prompt", None) or cls.default_prompt
+            return self._add(cls, exercise_id, prompt, **given)
 
-    def paired(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        left: str = "What do I need to learn?",
-        right: str = "What do I need to let go?",
-        carry_from: tuple[str, str] | None = None,
-    ):
-        """Two boxes side by side. ``carry_from=(session, exercise)`` offers the learner's
-        answer to the same reflection from another session when this one is empty."""
-        from peerkit.exercises.text import Paired
-
-        return self._add(Paired, exercise_id, prompt, left=left, right=right, carry_from=carry_from)
-
-    def value_set(self, exercise_id: str, prompt: str, *, values: list[dict[str, Any]]):
-        from peerkit.exercises.text import ValueSet
-
-        return self._add(ValueSet, exercise_id, prompt, values=values)
-
-    def list_builder(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        item_label: str = "Item",
-        examples: Sequence[str] = (),
-    ):
-        from peerkit.exercises.list_builder import ListBuilder
-
-        return self._add(ListBuilder, exercise_id, prompt, item_label=item_label, examples=examples)
-
-    def statement_builder(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        parts: dict[str, str],
-        lead_ins: dict[str, str] | None = None,
-        statement_label: str = "My statement",
-    ):
-        from peerkit.exercises.statement_builder import StatementBuilder
-
-        return self._add(
-            StatementBuilder,
-            exercise_id,
-            prompt,
-            parts=parts,
-            lead_ins=lead_ins,
-            statement_label=statement_label,
-        )
-
-    def sky_and_mountains(self, exercise_id: str, *, sky_prompt: str, mountains_prompt: str):
-        from peerkit.exercises.sky_and_mountains import SkyAndMountains
-
-        return self._add(
-            SkyAndMountains,
-            exercise_id,
-            "Sky and mountains",
-            sky_prompt=sky_prompt,
-            mountains_prompt=mountains_prompt,
-        )
-
-    def choice(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        options: dict[str, str],
-        items: list[dict[str, Any]],
-    ):
-        """Choose an option for each statement; feedback written for that choice follows."""
-        from peerkit.exercises.choice import ChoiceSet
-
-        return self._add(ChoiceSet, exercise_id, prompt, options=options, items=items)
-
-    def card_sort(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        groups: dict[str, str],
-        cards: dict[str, str],
-        feedback: dict[str, str] | None = None,
-    ):
-        """Sort cards into groups, one menu per card (keyboard friendly, no dragging)."""
-        from peerkit.exercises.card_sort import CardSort
-
-        return self._add(
-            CardSort, exercise_id, prompt, groups=groups, cards=cards, feedback=feedback
-        )
-
-    def scenario(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        situation: str,
-        questions: dict[str, str],
-        discussion: str,
-    ):
-        """A situation with questions; the discussion opens after the learner responds."""
-        from peerkit.exercises.scenario import Scenario
-
-        return self._add(
-            Scenario,
-            exercise_id,
-            prompt,
-            situation=situation,
-            questions=questions,
-            discussion=discussion,
-        )
-
-    def rewrite(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        statements: dict[str, str],
-        examples: dict[str, str] | None = None,
-    ):
-        """Rewrite each statement; an example rewrite appears once the learner has written."""
-        from peerkit.exercises.rewrite import Rewrite
-
-        return self._add(Rewrite, exercise_id, prompt, statements=statements, examples=examples)
-
-    def rating(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        items: dict[str, str],
-        low: str = "not at all",
-        high: str = "completely",
-        minimum: int = 1,
-        maximum: int = 10,
-    ):
-        """Rate each statement on a scale (for example confidence from 1 to 10)."""
-        from peerkit.exercises.rating import RatingSet
-
-        return self._add(
-            RatingSet,
-            exercise_id,
-            prompt,
-            items=items,
-            low=low,
-            high=high,
-            minimum=minimum,
-            maximum=maximum,
-        )
-
-    def essay_planner(
-        self,
-        exercise_id: str,
-        prompt: str,
-        *,
-        sources: list[dict[str, Any]],
-        sections: dict[str, str],
-        word_target: int = 1500,
-    ):
-        """Earlier answers beside a plan and a draft with a live word count."""
-        from peerkit.exercises.essay_planner import EssayPlanner
-
-        return self._add(
-            EssayPlanner,
-            exercise_id,
-            prompt,
-            sources=sources,
-            sections=sections,
-            word_target=word_target,
-        )
+        add.__name__ = add.__qualname__ = cls.method
+        add.__doc__ = cls.__doc__
+        add.__signature__ = signature  # type: ignore[attr-defined]
+        return add
 
     def chime_wheel(self, prompt: str = "Rate the five CHIME processes for you today."):
         """The CHIME self-rating and wheel. Every reading is kept in one place (Session 1),
@@ -320,11 +161,21 @@ class Session:
 
         return HTML(figure_html(name))
 
-    def save_all(self) -> None:
-        """Save every exercise now (for example before the kernel is stopped)."""
-        for exercise in self.exercises.values():
-            if exercise.save_pending:
-                exercise.save_now()
+
+def adder_signature(cls: type[Exercise]) -> inspect.Signature:
+    """``(exercise_id, prompt, *, carry_from=None, <the type's options>)``."""
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    prompt_default = None if cls.default_prompt else inspect.Parameter.empty
+    options = [p for p in inspect.signature(cls.build).parameters.values() if p.kind is keyword]
+    return inspect.Signature(
+        [
+            inspect.Parameter("exercise_id", positional, annotation=str),
+            inspect.Parameter("prompt", positional, default=prompt_default, annotation=str),
+            inspect.Parameter("carry_from", keyword, default=None),
+            *options,
+        ]
+    )
 
 
 def open_session(session_id: str) -> Session:

@@ -61,6 +61,8 @@ def _notebook(path, exercise_ids, session="s1"):
         }
         for exercise_id in exercise_ids
     ]
+    opening = f'import peerkit\nsession = peerkit.open_session("{session}")'
+    cells.insert(0, {"cell_type": "code", "metadata": {}, "outputs": [], "source": opening})
     cells.append({"cell_type": "code", "metadata": {}, "outputs": [], "source": "x = ("})
     nb = {"cells": cells, "metadata": {"peerkit": {"session": session}}, "nbformat": 4}
     path.parent.mkdir(parents=True, exist_ok=True)

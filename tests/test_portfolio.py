@@ -13,6 +13,8 @@ import pytest
 
 from peerkit.course.data import load_course
 from peerkit.course.notebooks import exercises, read_notebook
+from peerkit.exercises import exercise_types
+from peerkit.exercises.base import Exercise
 from peerkit.pictures.chime_wheel import chime_table_html, describe
 from peerkit.portfolio import FORMATS, export_portfolio
 from peerkit.portfolio.collect import collect_portfolio
@@ -31,18 +33,11 @@ PAYLOADS = (
     "&lt;b&gt;entity&lt;/b&gt; <svg onload=alert(1)>",
 )
 #: Exercise types whose answer is the learner's own text (the others store choices).
+#: Exercise types whose stored text is shown as it is (not a choice's option or a score).
 TEXT_METHODS = {
-    "reflection",
-    "multi_box",
-    "who_am_i_map",
-    "paired",
-    "value_set",
-    "list_builder",
-    "statement_builder",
-    "sky_and_mountains",
-    "scenario",
-    "rewrite",
-    "essay_planner",
+    method
+    for method, cls in exercise_types().items()
+    if cls.shown.__func__ is Exercise.shown.__func__  # type: ignore[attr-defined]
 }
 READING = {
     "date": "2025-03-04T10:00:00+00:00",
@@ -202,7 +197,7 @@ def test_docx_holds_every_prompt_and_answer_with_heading_styles(store, course):
 
 
 def test_docx_shows_the_boundary_statement_and_who_am_i_map_with_their_labels(store, course):
-    from peerkit.exercises.text import WHO_AM_I_BOXES
+    from peerkit.exercises.who_am_i_map import BOXES as WHO_AM_I_BOXES
 
     store.save(LEARNER, "m2s3", "boundary-statement", {"ok": "Tea", "statement": "My line"})
     store.save(LEARNER, "m2s1", "who-am-i-map", {k: f"map {k}" for k in WHO_AM_I_BOXES})
@@ -404,6 +399,7 @@ modules:
       - {id: t1, number: 1, title: Everything, notebook: t1.ipynb}
 """
 CELLS = [
+    'import peerkit\nsession = peerkit.open_session("t1")',
     'session.choice("quiz", "True or false?", options={"t": "True", "f": "False"}, '
     'items=[{"key": "a", "text": "Statement A", "feedback": {}}])',
     'session.card_sort("sort", "Sort them", groups={"g1": "Group one"}, '

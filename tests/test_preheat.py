@@ -11,7 +11,7 @@ import pytest
 
 from peerkit import paths
 from peerkit.course.data import load_course
-from peerkit.exercises.text import Reflection
+from peerkit.exercises.reflection import Reflection
 from peerkit.pages.progress_bar import ProgressBar
 from peerkit.serve.preheat import DeferredBuild, _wait_for_request, cells_from_open_session
 from peerkit.session import Session
@@ -110,10 +110,12 @@ def test_answers_saved_after_pre_heating_are_the_ones_shown(store) -> None:
     store.save("alex", "m2s1", "chime-now", "written this morning")
     store.save("alex", "m2s1", "map-and-peer-relationship", "my sister")
     shell.finish_cell()  # the last cell: the request comes, the exercises are built
-    reflection = box.children[0]
+    reflection = session.exercises["chime-now"]
     assert isinstance(reflection, Reflection)
+    assert box.children == (reflection.view,)
     assert reflection.get_value() == "written this morning"
-    assert other.children[0].get_value() == "my sister"
+    assert other.children == (session.exercises["map-and-peer-relationship"].view,)
+    assert session.exercises["map-and-peer-relationship"].get_value() == "my sister"
     bar = progress.children[0]
     assert isinstance(bar, ProgressBar)
     assert {"chime-now", "map-and-peer-relationship"} <= bar.answered

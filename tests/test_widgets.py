@@ -109,7 +109,7 @@ def test_awkward_text_never_crashes_a_save(session, text):
 
 def test_prompt_text_is_escaped_in_html(session):
     ex = session.multi_box("m", "<b>bold?</b> & more", boxes={"k": "Label"})
-    html = ex.children[0].value
+    html = ex.view.children[0].value
     assert "<b>bold?</b>" not in html
     assert "&lt;b&gt;bold?&lt;/b&gt; &amp; more" in html
 
@@ -246,14 +246,14 @@ def test_sky_and_mountains_draws_escaped_ideas(session):
 )
 def test_every_input_is_named_and_classed(session, method, args, kwargs, kind):
     ex = getattr(session, method)(*args, **kwargs)
-    assert "peerkit-exercise" in ex._dom_classes
-    assert f"peerkit-{kind}" in ex._dom_classes
+    assert "peerkit-exercise" in ex.view._dom_classes
+    assert f"peerkit-{kind}" in ex.view._dom_classes
     if hasattr(ex, "editor"):
         ex.editor.add_item("one")
     for lst in (getattr(ex, "sky", None), getattr(ex, "mountains", None)):
         if lst is not None:
             lst.add_item("one")
-    inputs = text_inputs(ex)
+    inputs = text_inputs(ex.view)
     assert inputs
     for box in inputs:
         assert box.description.strip(), f"unnamed input in {kind}"
@@ -268,12 +268,45 @@ def test_duplicate_and_malformed_ids_are_refused(session):
         session.reflection("Not Valid!", "Prompt")
 
 
-def test_debouncer_without_a_loop_runs_on_a_timer():
-    done = threading.Event()
-    debouncer = Debouncer(done.set, delay=0.01)
+def test_debouncer_without_a_loop_waits_for_flush_on_the_calling_thread():
+    """No save on a thread of its own: it would race the kernel's thread for the store."""
+    threads: list[int] = []
+    debouncer = Debouncer(lambda: threads.append(threading.get_ident()), delay=0.01)
+    running = threading.active_count()
     debouncer.schedule()
-    assert done.wait(5)
+    assert threading.active_count() == running  # no timer thread started
+    assert debouncer.pending
+    debouncer.flush()
+    assert threads == [threading.get_ident()]
     assert not debouncer.pending
+
+
+def test_a_zero_wait_means_no_wait_not_the_default():
+    async def scenario() -> float:
+        loop = asyncio.get_running_loop()
+        fired = asyncio.Event()
+        debouncer = Debouncer(fired.set, delay=30)
+        start = loop.time()
+        debouncer.schedule(after=0)
+        await asyncio.wait_for(fired.wait(), 5)
+        return loop.time() - start
+
+    assert asyncio.run(scenario()) < 5
+
+
+def test_flush_all_tries_every_pending_save_even_after_one_fails(caplog):
+    saved: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("the learner's words would be here")
+
+    debouncers = [Debouncer(broken, None), Debouncer(lambda: saved.append("kept"), None)]
+    for debouncer in debouncers:
+        debouncer.schedule()
+    with caplog.at_level("ERROR", logger="peerkit"):
+        assert autosave.flush_all() == 1
+    assert saved == ["kept"]
+    assert "RuntimeError" in caplog.text and "learner's words" not in caplog.text
 
 
 def test_debouncer_restarts_on_each_keystroke_inside_a_loop():
@@ -301,16 +334,6 @@ def test_pending_saves_are_flushed_at_exit(session):
     assert ex.save_pending
     autosave.flush_all()
     assert session.store.latest("alex", "m2s1", "late").value == "typed just before closing"
-
-
-def test_save_all_saves_every_pending_exercise(session):
-    first = session.reflection("one", "Prompt")
-    second = session.multi_box("two", "Prompt", boxes={"k": "K"})
-    first.box.value = "a"
-    second.boxes["k"].value = "b"
-    session.save_all()
-    assert session.store.latest("alex", "m2s1", "one").value == "a"
-    assert session.store.latest("alex", "m2s1", "two").value == {"k": "b"}
 
 
 def test_statement_builder_uses_lead_ins(session):

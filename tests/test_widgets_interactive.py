@@ -206,7 +206,10 @@ def test_chime_wheel_keeps_every_dated_reading_in_one_place(store):
     from peerkit.session import Session
 
     start = Session("m2s1", store=store, learner="alex", autosave_delay=None).chime_wheel()
-    assert "peerkit-tool" in start._dom_classes and "peerkit-exercise" not in start._dom_classes
+    assert (
+        "peerkit-tool" in start.view._dom_classes
+        and "peerkit-exercise" not in start.view._dom_classes
+    )
     assert start.add_reading() is False
     start.menus["hope"].value = "4"
     assert start.add_reading() is False

@@ -1,23 +1,42 @@
-"""The exercise base class: restore on load, autosave on pause, calm status line."""
+"""What every exercise type has: a declaration, and a live exercise that autosaves.
+
+An exercise type is one subclass of ``Exercise`` in its own module. The class
+declares everything about the type:
+
+- ``method``: the ``Session`` method authors call (``session.reflection(...)``);
+- ``build()``'s keyword parameters: the type's options and their defaults;
+- ``labels()``, ``shown()``, ``context()`` and ``portfolio()``: how a stored answer
+  reads in the portfolio, from the options alone (no widget, no ipywidgets);
+- ``sample()``: a sample answer, for tests and benchmarks.
+
+An instance is one learner's exercise on a page: ``view`` is its widget, and the
+answer is restored when it is made and saved a moment after each edit.
+"""
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape, unescape
-from typing import Any, ClassVar
+from html import unescape
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import ipywidgets as widgets
+from markupsafe import Markup
 
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.exercises.autosave import AUTOSAVE_DELAY, Debouncer
-from peerkit.store.answer_store import AnswerStore, Revision
-from peerkit.store.answers import Answer
+from peerkit.exercises.ui import widgets
+from peerkit.store.answers import Answer, answer_lines
+
+if TYPE_CHECKING:
+    from peerkit.store.answer_store import AnswerStore, Revision
 
 #: How long to wait before retrying after the store failed.
 RETRY_DELAY = 5.0
+#: Makes the text for one place in a sample answer, from a name unique to that place.
+TextMaker = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,33 @@ class AnswerSlot:
 
     def save(self, value: Answer) -> Revision:
         return self.store.save(self.learner, self.session, self.exercise, value)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One labelled piece of an answer as it reads in the portfolio: text or list items."""
+
+    label: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+def humanise(key: str) -> str:
+    """'let-go' -> 'Let go'."""
+    words = key.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def str_map(value: Any) -> dict[str, str]:
+    """A mapping option as text keys and labels (anything else: empty)."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def html(template: str, *args: Any, **kwargs: Any) -> str:
+    """``template`` with every argument HTML-escaped (markupsafe does the escaping)."""
+    return str(Markup(template).format(*args, **kwargs))
 
 
 def saved_label(when: datetime) -> str:
@@ -67,18 +113,95 @@ def fill_boxes(boxes: Iterable[tuple[str, widgets.Widget]], value: Answer) -> No
         box.value = text if isinstance(text, str) else ""
 
 
-class Exercise(widgets.VBox):
-    """Base for every exercise type.
+class Exercise:
+    """Base of every exercise type: the declaration (class) and a live exercise (instance).
 
-    Subclasses build their inputs in ``build()``, and convert between the inputs
-    and a stored answer in ``get_value()`` / ``set_value()``. They call
-    ``watch()`` on each input so edits are autosaved.
+    Subclasses build their inputs in ``build()`` and convert between inputs and a
+    stored answer in ``get_value()`` / ``set_value()``; ``watch()`` on an input
+    autosaves its edits.
     """
 
+    #: The Session method that adds this exercise; "" for tools authors do not call.
+    method: ClassVar[str] = ""
+    #: Marks the widget ``peerkit-<kind>``.
     kind: ClassVar[str] = "exercise"
     #: Counted in progress and marked ``peerkit-exercise``; tools (the CHIME wheel) are not.
     counted: ClassVar[bool] = True
+    #: The title when the call gives no prompt (``sky_and_mountains``).
+    default_prompt: ClassVar[str] = ""
+    #: Answer keys that record page state rather than the learner's words.
+    hidden_keys: ClassVar[frozenset[str]] = frozenset()
 
+    # --- the declaration: options, portfolio reading, sample ----------------
+    # The class methods below take the options as ``resolve()`` returns them.
+    @classmethod
+    def option_defaults(cls) -> dict[str, Any]:
+        """The type's options with their defaults, read from ``build()``'s signature."""
+        params = inspect.signature(cls.build).parameters.values()
+        return {
+            p.name: (None if p.default is inspect.Parameter.empty else p.default)
+            for p in params
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+
+    @classmethod
+    def resolve(cls, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Given options over the defaults."""
+        return {**cls.option_defaults(), **options}
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        """What each key of a stored answer is called (keys in the widget's order)."""
+        return {}
+
+    @classmethod
+    def shown(cls, options: Mapping[str, Any], value: str) -> str:
+        """A stored text as the learner would read it (a choice's option, a score)."""
+        return value
+
+    @classmethod
+    def context(cls, options: Mapping[str, Any]) -> str:
+        """Course text shown with the answer in the portfolio (a scenario's situation)."""
+        return ""
+
+    @classmethod
+    def portfolio(cls, value: Any, options: Mapping[str, Any]) -> tuple[Part, ...]:
+        """The answer as labelled parts, in the widget's order, then any other keys."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (Part("", value),) if value.strip() else ()
+        if isinstance(value, list):
+            items = tuple(answer_lines(value))
+            return (Part("", items=items),) if items else ()
+        if not isinstance(value, dict):
+            return ()
+        labels = cls.labels(options)
+        keys = [k for k in labels if k in value]
+        keys += [k for k in value if k not in labels and k not in cls.hidden_keys]
+        parts = []
+        for key in keys:
+            label = labels.get(key) or humanise(key)
+            item = value[key]
+            shown = cls.shown(options, item) if isinstance(item, str) and item else item
+            if isinstance(shown, str):
+                if shown.strip():
+                    parts.append(Part(label, shown))
+            elif items := tuple(answer_lines(shown)):
+                parts.append(Part(label, items=items))
+        return tuple(parts)
+
+    @classmethod
+    def extras(cls, value: Any) -> dict[str, Any]:
+        """More of the portfolio entry than its parts (a picture's data), by field name."""
+        return {}
+
+    @classmethod
+    def sample(cls, options: Mapping[str, Any], text: TextMaker, items: int = 3) -> Answer:
+        """A full answer, each text made by ``text`` from a name unique to its place."""
+        return {key: text(key) for key in cls.labels(options)}
+
+    # --- a live exercise ------------------------------------------------------
     def __init__(
         self,
         slot: AnswerSlot,
@@ -94,15 +217,19 @@ class Exercise(widgets.VBox):
         self.last_saved: Revision | None = None
         self._restoring = False
         self._debouncer = Debouncer(self.save_now, autosave_delay)
+        #: Called with each new revision (the session's progress bar listens).
+        self.on_saved: list[Callable[[Revision], None]] = []
         self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.status.add_class("peerkit-status")
         body = self.build(**options)
-        super().__init__(children=[*self.header(), *body, self.status])
-        self.add_class("peerkit-exercise" if self.counted else "peerkit-tool")
-        self.add_class(f"peerkit-{self.kind}")
-        #: Called with each new revision (the session's progress bar listens).
-        self.on_saved: list[Callable[[Revision], None]] = []
+        self.view = widgets.VBox(children=[*self.header(), *body, self.status])
+        self.view.add_class("peerkit-exercise" if self.counted else "peerkit-tool")
+        self.view.add_class(f"peerkit-{self.kind}")
         self.restore()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """Shown as its widget when it is a cell's result."""
+        return self.view._repr_mimebundle_(**kwargs)
 
     # --- for subclasses -------------------------------------------------
     def build(self, **options: Any) -> list[widgets.Widget]:
@@ -110,8 +237,7 @@ class Exercise(widgets.VBox):
 
     def header(self) -> list[widgets.Widget]:
         """Widgets shown above the inputs; by default the prompt as a paragraph."""
-        prompt = widgets.HTML(f'<p class="peerkit-prompt">{escape(self.prompt)}</p>')
-        return [prompt]
+        return [widgets.HTML(html('<p class="peerkit-prompt">{}</p>', self.prompt))]
 
     def get_value(self) -> Answer:
         raise NotImplementedError
@@ -137,13 +263,17 @@ class Exercise(widgets.VBox):
         if saved is None:
             self._carry_over()
             return
-        self._restoring = True
-        try:
-            self.set_value(saved.value)
-        finally:
-            self._restoring = False
+        self._set_quietly(saved.value)
         self.last_saved = saved
         self._show_status(saved_label(saved.saved_at))
+
+    def _set_quietly(self, value: Answer) -> None:
+        """Fill the inputs without their edits counting as the learner's."""
+        self._restoring = True
+        try:
+            self.set_value(value)
+        finally:
+            self._restoring = False
 
     def _carry_over(self) -> None:
         """Offer the learner's answer to the same reflection in another session."""
@@ -156,11 +286,7 @@ class Exercise(widgets.VBox):
             return
         if earlier is None:
             return
-        self._restoring = True
-        try:
-            self.set_value(earlier.value)
-        finally:
-            self._restoring = False
+        self._set_quietly(earlier.value)
         self._show_status(
             "This is what you wrote in an earlier session. Keep it as it is, or update it."
         )
@@ -171,6 +297,12 @@ class Exercise(widgets.VBox):
             return
         self._show_status("Saving…")
         self._debouncer.schedule()
+
+    def changed_now(self) -> None:
+        """Note an edit that is complete in itself (a choice, an added item): save at once."""
+        if self._restoring:
+            return
+        self.save_now()
 
     def save_now(self) -> Revision | None:
         """Save the current inputs at once (the programmatic twin of autosave)."""
@@ -203,7 +335,7 @@ class Exercise(widgets.VBox):
     def _show_status(self, text: str, *, error: bool = False) -> None:
         role = "alert" if error else "status"
         css = "peerkit-status-error" if error else "peerkit-status-ok"
-        self.status.value = f'<span class="{css}" role="{role}">{escape(text)}</span>'
+        self.status.value = html('<span class="{}" role="{}">{}</span>', css, role, text)
 
     @property
     def status_text(self) -> str:

@@ -1,13 +1,12 @@
-"""Sort into groups: a card sort done with a menu per card, so keyboard alone works."""
+"""Card sort: sort cards into groups with a menu per card, so keyboard alone works."""
 
 from __future__ import annotations
 
-from html import escape
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
-from peerkit.exercises.base import Exercise
+from peerkit.exercises.base import Exercise, TextMaker, html, str_map
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
 UNSORTED = ""
@@ -16,10 +15,12 @@ UNSORTED = ""
 class CardSort(Exercise):
     """Each card gets a group from its own menu; the groups are drawn beside them.
 
-    ``feedback`` (optional, card key -> text) is shown once a card is placed.
-    The answer maps each card key to its group key ("" while unsorted).
+    ``groups`` and ``cards``: key -> label. ``feedback`` (optional, card key ->
+    text) is shown once a card is placed. The answer maps each card key to its
+    group key ("" while unsorted).
     """
 
+    method: ClassVar[str] = "card_sort"
     kind: ClassVar[str] = "card-sort"
 
     def build(
@@ -62,29 +63,27 @@ class CardSort(Exercise):
     def _placed(self, key: str) -> None:
         self._note(key)
         self._draw()
-        self.changed()
-        if not self._restoring:
-            self.save_now()
+        self.changed_now()
 
     def _note(self, key: str) -> None:
         placed = self.menus[key].value != UNSORTED
         text = self._card_feedback.get(key, "")
         self.notes[key].value = (
-            f'<p class="peerkit-feedback-text">{escape(text)}</p>' if placed and text else ""
+            html('<p class="peerkit-feedback-text">{}</p>', text) if placed and text else ""
         )
 
     def _draw(self) -> None:
         columns = []
         for group, label in self.groups.items():
             placed = [
-                f"<li>{escape(self.cards[k])}</li>"
+                html("<li>{}</li>", self.cards[k])
                 for k, menu in self.menus.items()
                 if menu.value == group
             ]
             body = "".join(placed) or '<li class="peerkit-empty">No cards yet</li>'
             columns.append(
-                f'<section class="peerkit-sort-group"><h4>{escape(label)}</h4>'
-                f"<ul>{body}</ul></section>"
+                html('<section class="peerkit-sort-group"><h4>{}</h4>', label)
+                + f"<ul>{body}</ul></section>"
             )
         self.board.value = f'<div class="peerkit-sort-columns">{"".join(columns)}</div>'
 
@@ -99,3 +98,16 @@ class CardSort(Exercise):
             menu.value = group if group in self.groups else UNSORTED
             self._note(key)
         self._draw()
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        return str_map(options.get("cards"))
+
+    @classmethod
+    def shown(cls, options: Mapping[str, Any], value: str) -> str:
+        return "Placed in: " + str_map(options.get("groups")).get(value, value)
+
+    @classmethod
+    def sample(cls, options: Mapping[str, Any], text: TextMaker, items: int = 3) -> Answer:
+        first = next(iter(str_map(options.get("groups"))), "")
+        return dict.fromkeys(cls.labels(options), first)

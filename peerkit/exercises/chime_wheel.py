@@ -5,25 +5,43 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
+from peerkit.errors import StoreError
 from peerkit.exercises.base import Exercise
+from peerkit.exercises.ui import widgets
 from peerkit.pictures.chime_wheel import CHIME, chime_table_html, chime_wheel_svg
 from peerkit.store.answers import Answer
 
 #: Where every reading is kept, whichever page the wheel is shown on.
 CHIME_SESSION, CHIME_EXERCISE = "m2s1", "chime-wheel"
+TITLE = "My CHIME wheel"
 NOT_RATED = ""
+Reading = dict[str, str]
+
+
+def readings_of(value: Any) -> list[Reading]:
+    """The dated readings in a stored answer (anything malformed is left out)."""
+    raw = value.get("readings") if isinstance(value, dict) else None
+    return [
+        {str(k): v if isinstance(v, str) else "" for k, v in r.items()}
+        for r in (raw if isinstance(raw, list) else [])
+        if isinstance(r, dict)
+    ]
 
 
 class ChimeWheel(Exercise):
-    """Five ratings (1-10) saved together as one dated reading; all readings drawn."""
+    """Five ratings (1-10) saved together as one dated reading; all readings drawn.
+
+    The wheel appears on more than one page (the course home, Module 2), so a new
+    reading is added to the readings as they are in the store at that moment, not
+    to the ones this page loaded.
+    """
 
     kind: ClassVar[str] = "chime-wheel"
     counted: ClassVar[bool] = False
+    default_prompt: ClassVar[str] = TITLE
 
-    def build(self, **_: Any) -> list[widgets.Widget]:
-        self.readings: list[dict[str, str]] = []
+    def build(self) -> list[widgets.Widget]:
+        self.readings: list[Reading] = []
         options = [("Not rated", NOT_RATED)] + [(str(n), str(n)) for n in range(1, 11)]
         self.menus = {
             key: widgets.Dropdown(
@@ -56,12 +74,22 @@ class ChimeWheel(Exercise):
                 error=True,
             )
             return False
+        try:
+            saved = self.slot.load()
+        except StoreError:
+            self._show_status(
+                "Could not save just now. Your ratings are still here; please try again.",
+                error=True,
+            )
+            return False
         stamp = (when or datetime.now(UTC)).isoformat(timespec="seconds")
-        self.readings.append({"date": stamp, **scores})
+        self.readings = [*readings_of(saved.value if saved else None), {"date": stamp, **scores}]
+        if self.save_now() is None:
+            return False
         for menu in self.menus.values():
             menu.value = NOT_RATED
         self._draw()
-        return self.save_now() is not None
+        return True
 
     def _draw(self) -> None:
         if not self.readings:
@@ -78,8 +106,21 @@ class ChimeWheel(Exercise):
         return {"readings": [dict(r) for r in self.readings]}
 
     def set_value(self, value: Answer) -> None:
-        readings = value.get("readings", []) if isinstance(value, dict) else []
-        self.readings = [
-            {str(k): str(v) for k, v in r.items()} for r in readings if isinstance(r, dict)
-        ]
+        self.readings = readings_of(value)
         self._draw()
+
+    @classmethod
+    def portfolio(cls, value: Any, options: Any) -> tuple[Any, ...]:
+        rest = (
+            {k: v for k, v in value.items() if k != "readings"} if isinstance(value, dict) else {}
+        )
+        return super().portfolio(rest, options) if rest else ()
+
+    @classmethod
+    def extras(cls, value: Any) -> dict[str, Any]:
+        return {"readings": tuple(readings_of(value))}
+
+    @classmethod
+    def sample(cls, options: Any, text: Any, items: int = 3) -> Answer:
+        reading = {key: str(n + 3) for n, (key, _label) in enumerate(CHIME)}
+        return {"readings": [{"date": "2025-03-04T10:00:00+00:00", **reading}]}

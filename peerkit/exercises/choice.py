@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
-from peerkit.exercises.base import Exercise
+from peerkit.exercises.base import Exercise, TextMaker, html, str_map
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
-
-NOT_CHOSEN = "(not chosen yet)"
 
 
 class ChoiceSet(Exercise):
-    """Statements sharing one set of options; feedback follows each choice.
+    """Statements sharing one set of options; feedback written for each choice follows.
 
-    ``items``: dicts with ``key``, ``text`` and ``feedback`` (option key -> text).
-    The answer maps each item key to the chosen option key.
+    ``options``: option key -> label. ``items``: dicts with ``key``, ``text`` and
+    ``feedback`` (option key -> text). The answer maps each item key to the chosen
+    option key.
     """
 
+    method: ClassVar[str] = "choice"
     kind: ClassVar[str] = "choice"
 
-    def build(self, *, options: dict[str, str], items: list[dict[str, Any]]) -> list:
+    def build(
+        self, *, options: dict[str, str], items: list[dict[str, Any]]
+    ) -> list[widgets.Widget]:
         if not options or not items:
             raise ValueError("choice needs options and at least one item")
         self.options = options
@@ -32,7 +33,6 @@ class ChoiceSet(Exercise):
         parts = []
         for number, item in enumerate(items, start=1):
             key = str(item["key"])
-            text = str(item["text"])
             radios = widgets.RadioButtons(
                 options=[(label, value) for value, label in options.items()],
                 value=None,
@@ -43,13 +43,16 @@ class ChoiceSet(Exercise):
             radios.add_class("peerkit-radios")
             feedback = widgets.HTML()
             feedback.add_class("peerkit-feedback")
-            self._feedback_text[key] = {str(k): str(v) for k, v in item["feedback"].items()}
+            self._feedback_text[key] = str_map(item["feedback"])
             radios.observe(lambda _c, k=key: self._chosen(k), names="value")
             self.radios[key] = radios
             self.feedback[key] = feedback
             statement = widgets.HTML(
-                f'<p class="peerkit-statement"><span class="peerkit-number">{number}.</span> '
-                f"{escape(text)}</p>"
+                html(
+                    '<p class="peerkit-statement"><span class="peerkit-number">{}.</span> {}</p>',
+                    number,
+                    item["text"],
+                )
             )
             card = widgets.VBox([statement, radios, feedback])
             card.add_class("peerkit-choice-item")
@@ -58,20 +61,18 @@ class ChoiceSet(Exercise):
 
     def _chosen(self, key: str) -> None:
         self._show_feedback(key)
-        self.changed()
-        if not self._restoring:
-            self.save_now()
+        self.changed_now()
 
     def _show_feedback(self, key: str) -> None:
         choice = self.radios[key].value
         if choice is None:
             self.feedback[key].value = ""
             return
-        text = self._feedback_text[key].get(choice, "")
-        label = self.options.get(choice, "")
-        self.feedback[key].value = (
-            f'<div class="peerkit-feedback-text" role="status"><strong>You chose '
-            f"{escape(label)}.</strong> {escape(text)}</div>"
+        self.feedback[key].value = html(
+            '<div class="peerkit-feedback-text" role="status"><strong>You chose {}.</strong> '
+            "{}</div>",
+            self.options.get(choice, ""),
+            self._feedback_text[key].get(choice, ""),
         )
 
     def get_value(self) -> Answer:
@@ -84,3 +85,21 @@ class ChoiceSet(Exercise):
             chosen = value.get(key)
             radios.value = chosen if chosen in self.options else None
             self._show_feedback(key)
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        items = options.get("items")
+        return {
+            str(i["key"]): str(i.get("text", ""))
+            for i in (items if isinstance(items, list) else ())
+            if isinstance(i, dict) and "key" in i
+        }
+
+    @classmethod
+    def shown(cls, options: Mapping[str, Any], value: str) -> str:
+        return "My answer: " + str_map(options.get("options")).get(value, value)
+
+    @classmethod
+    def sample(cls, options: Mapping[str, Any], text: TextMaker, items: int = 3) -> Answer:
+        first = next(iter(str_map(options.get("options"))), "")
+        return dict.fromkeys(cls.labels(options), first)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from html import escape
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
 from peerkit.errors import StoreError
-from peerkit.exercises.base import Exercise, fill_boxes, text_box
+from peerkit.exercises.base import Exercise, fill_boxes, html, str_map, text_box
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer, answer_lines
 
 DRAFT_KEY = "draft"
+DRAFT_LABEL = "My draft"
+NOT_WRITTEN = "You have not written this one yet."
+NOT_LOADED = "This reflection could not be loaded just now. Reload the page to try again."
 WORD = re.compile(r"\S+")
 
 
@@ -21,11 +23,13 @@ def word_count(text: str) -> int:
 
 
 class EssayPlanner(Exercise):
-    """Shows the learner's own answers from earlier sessions, a plan, and a draft.
+    """The learner's own answers from earlier sessions, a plan, and a draft.
 
-    ``sources``: dicts with ``session``, ``exercise`` and ``label``.
+    ``sources``: dicts with ``session``, ``exercise`` and ``label``; ``sections``:
+    key -> heading of each part of the plan.
     """
 
+    method: ClassVar[str] = "essay_planner"
     kind: ClassVar[str] = "essay-planner"
 
     def build(
@@ -46,7 +50,7 @@ class EssayPlanner(Exercise):
         for key, box in self.sections.items():
             box.add_class(f"peerkit-box-{key}")
             self.watch(box)
-        self.draft = text_box("My draft", rows=16)
+        self.draft = text_box(DRAFT_LABEL, rows=16)
         self.draft.add_class("peerkit-box-draft")
         self.watch(self.draft)
         self.words = widgets.HTML()
@@ -63,15 +67,14 @@ class EssayPlanner(Exercise):
             try:
                 saved = slot.store.latest(slot.learner, source["session"], source["exercise"])
             except StoreError:
-                saved = None
-            lines = answer_lines(saved.value) if saved else []
-            body = (
-                "".join(f"<p>{escape(line)}</p>" for line in lines)
-                if lines
-                else '<p class="peerkit-empty">You have not written this one yet.</p>'
-            )
+                body = html('<p class="peerkit-status-error" role="alert">{}</p>', NOT_LOADED)
+            else:
+                lines = answer_lines(saved.value) if saved else []
+                body = "".join(html("<p>{}</p>", line) for line in lines) or html(
+                    '<p class="peerkit-empty">{}</p>', NOT_WRITTEN
+                )
             blocks.append(
-                f"<details><summary>{escape(str(source['label']))}</summary>{body}</details>"
+                html("<details><summary>{}</summary>", source["label"]) + body + "</details>"
             )
         self.earlier.value = (
             '<section class="peerkit-earlier-list" aria-label="Your earlier reflections">'
@@ -93,3 +96,7 @@ class EssayPlanner(Exercise):
     def set_value(self, value: Answer) -> None:
         fill_boxes([*self.sections.items(), (DRAFT_KEY, self.draft)], value)
         self._count()
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        return {**str_map(options.get("sections")), DRAFT_KEY: DRAFT_LABEL}

@@ -1,20 +1,21 @@
-"""Rating: score each statement on a scale, with an explicit 'not rated' state."""
+"""Rating: score each statement on a scale, with an explicit "not rated"."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
-from peerkit.exercises.base import Exercise
+from peerkit.exercises.base import Exercise, TextMaker, str_map
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
 NOT_RATED = ""
 
 
 class RatingSet(Exercise):
-    """One menu per statement, ``minimum`` to ``maximum``; stored as text ("7")."""
+    """One menu per statement from ``minimum`` to ``maximum``; stored as text ("7")."""
 
+    method: ClassVar[str] = "rating"
     kind: ClassVar[str] = "rating"
 
     def build(
@@ -42,14 +43,9 @@ class RatingSet(Exercise):
             )
             menu.add_class("peerkit-input")
             menu.add_class(f"peerkit-rate-{key}")
-            menu.observe(lambda _c: self._rated(), names="value")
+            menu.observe(lambda _c: self.changed_now(), names="value")
             self.menus[key] = menu
         return list(self.menus.values())
-
-    def _rated(self) -> None:
-        self.changed()
-        if not self._restoring:
-            self.save_now()
 
     def get_value(self) -> Answer:
         return {key: menu.value for key, menu in self.menus.items()}
@@ -61,3 +57,16 @@ class RatingSet(Exercise):
             score = value.get(key, NOT_RATED)
             allowed = [v for _label, v in menu.options]
             menu.value = score if score in allowed else NOT_RATED
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        return str_map(options.get("items"))
+
+    @classmethod
+    def shown(cls, options: Mapping[str, Any], value: str) -> str:
+        return f"{value} out of {options['maximum']}"
+
+    @classmethod
+    def sample(cls, options: Mapping[str, Any], text: TextMaker, items: int = 3) -> Answer:
+        score = min(max(7, int(options["minimum"])), int(options["maximum"]))
+        return dict.fromkeys(cls.labels(options), str(score))

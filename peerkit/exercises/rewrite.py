@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
-from peerkit.exercises.base import Exercise, fill_boxes, text_box
+from peerkit.exercises.base import Exercise, fill_boxes, html, str_map, text_box
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
 
@@ -18,6 +17,7 @@ class Rewrite(Exercise):
     after the learner has written their own.
     """
 
+    method: ClassVar[str] = "rewrite"
     kind: ClassVar[str] = "rewrite"
 
     def build(
@@ -35,8 +35,12 @@ class Rewrite(Exercise):
         parts = []
         for number, (key, original) in enumerate(statements.items(), start=1):
             quote = widgets.HTML(
-                f'<blockquote class="peerkit-original"><span class="peerkit-number">'
-                f"{number}.</span> {escape(original)}</blockquote>"
+                html(
+                    '<blockquote class="peerkit-original"><span class="peerkit-number">{}.</span>'
+                    " {}</blockquote>",
+                    number,
+                    original,
+                )
             )
             box = text_box(f"{box_label} of statement {number}", rows=3)
             box.add_class(f"peerkit-box-{key}")
@@ -55,8 +59,10 @@ class Rewrite(Exercise):
         text = self.examples.get(key)
         written = bool(self.boxes[key].value.strip())
         self.example_views[key].value = (
-            f'<p class="peerkit-feedback-text"><strong>One possible rewrite:</strong> '
-            f"{escape(text)}</p>"
+            html(
+                '<p class="peerkit-feedback-text"><strong>One possible rewrite:</strong> {}</p>',
+                text,
+            )
             if text and written
             else ""
         )
@@ -66,3 +72,7 @@ class Rewrite(Exercise):
 
     def set_value(self, value: Answer) -> None:
         fill_boxes(self.boxes.items(), value)
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        return str_map(options.get("statements"))

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-import ipywidgets as widgets
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from peerkit.course.markdown import paragraphs_html
-from peerkit.exercises.base import Exercise, fill_boxes, text_box
+from peerkit.exercises.base import Exercise, TextMaker, fill_boxes, str_map, text_box
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
 REVEALED_KEY = "revealed"
 
 
 class Scenario(Exercise):
-    """The discussion stays hidden until the learner has written a response of their own."""
+    """The discussion stays hidden until the learner has written a response of their own.
 
+    ``situation`` and ``discussion`` are course text (Markdown); ``questions``:
+    key -> question.
+    """
+
+    method: ClassVar[str] = "scenario"
     kind: ClassVar[str] = "scenario"
+    hidden_keys: ClassVar[frozenset[str]] = frozenset({REVEALED_KEY})
 
     def build(
         self,
@@ -28,7 +34,7 @@ class Scenario(Exercise):
     ) -> list[widgets.Widget]:
         if not questions or REVEALED_KEY in questions:
             raise ValueError(f"scenario needs questions, none named {REVEALED_KEY!r}")
-        self.story = story = widgets.HTML(
+        self.story = widgets.HTML(
             f'<div class="peerkit-situation">{paragraphs_html(situation)}</div>'
         )
         self.boxes = {key: text_box(label, rows=rows) for key, label in questions.items()}
@@ -53,7 +59,7 @@ class Scenario(Exercise):
         )
         self.revealed = False
         self._update_button()
-        return [story, *self.boxes.values(), self.hint, self.reveal_button, self.discussion]
+        return [self.story, *self.boxes.values(), self.hint, self.reveal_button, self.discussion]
 
     def _has_response(self) -> bool:
         return any(box.value.strip() for box in self.boxes.values())
@@ -69,8 +75,7 @@ class Scenario(Exercise):
         self.revealed = True
         self.discussion.value = self._discussion_html
         self._update_button()
-        if not self._restoring:
-            self.save_now()
+        self.changed_now()
         return True
 
     def get_value(self) -> Answer:
@@ -85,3 +90,15 @@ class Scenario(Exercise):
         if value.get(REVEALED_KEY) == "yes":
             self.reveal()
         self._update_button()
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        return str_map(options.get("questions"))
+
+    @classmethod
+    def context(cls, options: Mapping[str, Any]) -> str:
+        return str(options.get("situation") or "")
+
+    @classmethod
+    def sample(cls, options: Mapping[str, Any], text: TextMaker, items: int = 3) -> Answer:
+        return {**{key: text(key) for key in cls.labels(options)}, REVEALED_KEY: "yes"}

@@ -1,20 +1,25 @@
-"""The statement builder: answer a few parts, then draft one statement from them."""
+"""Statement builder: answer a few parts, then draft one statement from them."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-import ipywidgets as widgets
-
-from peerkit.exercises.base import Exercise, fill_boxes, text_box
+from peerkit.exercises.base import Exercise, fill_boxes, str_map, text_box
+from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
 STATEMENT_KEY = "statement"
 
 
 class StatementBuilder(Exercise):
-    """Boxes for each part, and a final statement the learner can draft and edit."""
+    """Boxes for each part, and a final statement the learner can draft and edit.
 
+    ``lead_ins`` (part key -> words such as "What's OK for me:") start each part
+    in the drafted statement.
+    """
+
+    method: ClassVar[str] = "statement_builder"
     kind: ClassVar[str] = "statement-builder"
 
     def build(
@@ -44,10 +49,7 @@ class StatementBuilder(Exercise):
         return [*self.parts.values(), self.draft_button, self.statement]
 
     def draft(self) -> None:
-        """Put the parts together in the statement box, below anything already there.
-
-        Each part starts with its lead-in (for example "What's OK for me:"), if given.
-        """
+        """Put the parts together in the statement box, below anything already there."""
         pieces = [
             " ".join(p for p in (self.lead_ins.get(key, ""), box.value.strip()) if p)
             for key, box in self.parts.items()
@@ -67,3 +69,7 @@ class StatementBuilder(Exercise):
 
     def set_value(self, value: Answer) -> None:
         fill_boxes([*self.parts.items(), (STATEMENT_KEY, self.statement)], value)
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        return {**str_map(options.get("parts")), STATEMENT_KEY: str(options["statement_label"])}

@@ -106,7 +106,7 @@ def course_home(root: Path | None = None) -> Any:
 
     from peerkit.exercises.base import AnswerSlot
     from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
-    from peerkit.exercises.text import ShortText
+    from peerkit.exercises.short_text import ShortText
     from peerkit.kernel import in_voila, shared_store
 
     course = load_course()

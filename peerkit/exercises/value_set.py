@@ -1,0 +1,67 @@
+"""Value set: one reflection per value; each value shows its beliefs, then the shared prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from peerkit.exercises.base import Exercise, fill_boxes, html, text_box
+from peerkit.exercises.ui import widgets
+from peerkit.store.answers import Answer
+
+
+def value_key(name: str) -> str:
+    """'Hope and optimism' -> 'hope-and-optimism': where a value's answer is kept."""
+    return name.lower().replace(" ", "-")
+
+
+class ValueSet(Exercise):
+    """``values``: dicts with ``name``, ``intro`` and ``beliefs`` (often course data,
+    ``values=session.content("hear-me-values")``)."""
+
+    method: ClassVar[str] = "value_set"
+    kind: ClassVar[str] = "value-set"
+
+    def build(self, *, values: list[dict[str, Any]], rows: int = 5) -> list[widgets.Widget]:
+        if not values:
+            raise ValueError("value_set needs at least one value")
+        self.boxes: dict[str, widgets.Textarea] = {}
+        parts: list[widgets.Widget] = []
+        for value in values:
+            name = str(value["name"])
+            key = value_key(name)
+            card = widgets.HTML(
+                html(
+                    '<h3 class="peerkit-value-name">{}</h3><p>{}</p>', name, value.get("intro", "")
+                )
+                + "<ul>"
+                + "".join(html("<li>{}</li>", b) for b in value.get("beliefs", ()))
+                + "</ul>"
+            )
+            box = text_box(f"{name}: {self.prompt}", rows=rows)
+            box.add_class(f"peerkit-box-{key}")
+            self.watch(box)
+            self.boxes[key] = box
+            section = widgets.VBox([card, box])
+            section.add_class("peerkit-value")
+            parts.append(section)
+        return parts
+
+    def header(self) -> list[widgets.Widget]:
+        return []
+
+    def get_value(self) -> Answer:
+        return {key: box.value for key, box in self.boxes.items()}
+
+    def set_value(self, value: Answer) -> None:
+        fill_boxes(self.boxes.items(), value)
+
+    @classmethod
+    def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
+        values = options.get("values")
+        names = [
+            str(v["name"])
+            for v in (values if isinstance(values, list) else ())
+            if isinstance(v, dict) and "name" in v
+        ]
+        return {value_key(name): name for name in names}

@@ -1,0 +1,221 @@
+"""Exercise types as declarations: one class each, read by Session, scanner, portfolio, samples."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from peerkit.course import notebooks
+from peerkit.course.data import load_course
+from peerkit.errors import StoreError
+from peerkit.exercises import exercise_types
+from peerkit.exercises.base import Exercise
+from peerkit.portfolio import export_portfolio
+from peerkit.portfolio.sample import sample_answers
+from peerkit.session import Session
+from peerkit.store.answer_store import AnswerStore
+
+LEARNER = "alex"
+
+
+def test_every_type_is_a_session_method_with_its_options_as_signature(session):
+    types = exercise_types()
+    assert len(types) == 14
+    for method, cls in types.items():
+        assert issubclass(cls, Exercise) and cls.method == method
+        add = getattr(session, method)
+        params = inspect.signature(add).parameters
+        assert list(params)[:2] == ["exercise_id", "prompt"]
+        for option, default in cls.option_defaults().items():
+            assert option in params
+            if default is not None:
+                assert params[option].default == default
+        assert add.__doc__ == cls.__doc__
+        assert method in dir(session)
+    assert inspect.signature(session.paired).parameters["left"].default == (
+        "What do I need to learn?"
+    )
+
+
+def test_an_unknown_option_or_type_is_refused_at_the_call(session):
+    with pytest.raises(TypeError, match="colour"):
+        session.reflection("a", "Prompt", colour="red")
+    with pytest.raises(TypeError):
+        session.reflection("a")  # a reflection needs its prompt
+    with pytest.raises(AttributeError, match="no attribute 'poem'"):
+        session.poem("a", "Prompt")
+    assert "a" not in session.exercises
+
+
+def test_a_default_option_reads_the_same_in_the_page_and_the_portfolio(session):
+    paired = session.paired("pair", "Pair up")
+    cls = exercise_types()["paired"]
+    labels = cls.labels(cls.resolve({}))
+    assert [box.description for box in paired.boxes.values()] == list(labels.values())
+
+
+def _notebook(path: Path, sources: list[str]) -> Path:
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "source": s} for s in sources]
+    nb = {"cells": cells, "metadata": {"peerkit": {"session": "m2s1"}}, "nbformat": 4}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_only_calls_on_the_session_count_as_exercises(tmp_path):
+    path = _notebook(
+        tmp_path / "n.ipynb",
+        [
+            'import random\nimport peerkit\nsession = peerkit.open_session("m2s1")',
+            'random.choice("xyz")',
+            'session.choice("quiz", "Q?", options={"a": "A"}, items=[])',
+            'other.reflection("not-ours", "Q?")',
+            'session.reflection("mine", "Q?")',
+        ],
+    )
+    assert notebooks.exercise_ids(path) == ["quiz", "mine"]
+
+
+def test_course_data_options_are_read_from_the_content_folder(tmp_path):
+    path = _notebook(
+        tmp_path / "n.ipynb",
+        [
+            'import peerkit\nsession = peerkit.open_session("m2s1")',
+            'session.value_set("v", "How?", values=session.content("hear-me-values"))',
+        ],
+    )
+    (ref,) = notebooks.scan(path).exercises
+    assert ref.options == {"values": notebooks.ContentRef("hear-me-values")}
+
+
+def test_export_loads_neither_ipywidgets_nor_ipython(tmp_path):
+    """The export path (peerkit export, My data) reads the declarations without widgets."""
+    database = tmp_path / "answers.sqlite3"
+    with AnswerStore(f"sqlite:///{database}") as store:
+        for session_id, exercise, value in sample_answers(load_course(), lambda n: f"t {n}"):
+            store.save(LEARNER, session_id, exercise, value)
+    script = (
+        "import sys\n"
+        "from peerkit.course.data import load_course\n"
+        "from peerkit.portfolio import export_portfolio\n"
+        "from peerkit.store.answer_store import AnswerStore\n"
+        f"store = AnswerStore({f'sqlite:///{database}'!r})\n"
+        f"data = export_portfolio('json', {LEARNER!r}, store, load_course())\n"
+        "assert len(data) > 10_000, len(data)\n"
+        "print(sorted(m for m in ('ipywidgets', 'IPython') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def _twice_revised(store: AnswerStore) -> None:
+    for session_id, exercise, value in sample_answers(load_course(), lambda n: f"t {n}"):
+        store.save(LEARNER, session_id, exercise, value)
+        store.save(LEARNER, session_id, exercise, {"again": f"{exercise} edited"})
+
+
+def test_the_portfolio_reads_every_revision_in_one_query(store):
+    _twice_revised(store)
+    queries: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        queries.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        record = json.loads(export_portfolio("json", LEARNER, store, load_course()))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(record["answers"]) > 70
+    assert all(len(answer["revisions"]) == 2 for answer in record["answers"])
+    assert len(queries) <= 2  # not one history query per answer
+
+
+def test_the_portfolio_scans_each_notebook_once_until_it_changes(store, monkeypatch, tmp_path):
+    _twice_revised(store)
+    course = load_course()
+    reads: list[Path] = []
+    real_read = notebooks.read_notebook
+    monkeypatch.setattr(notebooks, "read_notebook", lambda p: reads.append(p) or real_read(p))
+    notebooks._scan_cached.cache_clear()
+    export_portfolio("json", LEARNER, store, course)
+    published = [i for i in course.sessions if i.notebook_path().is_file()]
+    assert len(reads) == len(published)
+    export_portfolio("md", LEARNER, store, course)
+    assert len(reads) == len(published)  # the second export read no notebook again
+
+
+def test_every_sample_answer_is_shown_in_full_in_the_portfolio(store):
+    course = load_course()
+    made: list[str] = []
+
+    def text(name: str) -> str:
+        made.append(name)
+        return f"sample text for {name}"
+
+    for session_id, exercise, value in sample_answers(course, text):
+        store.save(LEARNER, session_id, exercise, value)
+    md = export_portfolio("md", LEARNER, store, course).decode()
+    missing = [name for name in made if f"sample text for {name}" not in md.replace("\\", "")]
+    assert made and not missing
+
+
+def test_chime_readings_saved_on_two_open_pages_are_all_kept(store):
+    home = Session("m2s1", store=store, learner=LEARNER, autosave_delay=None).chime_wheel()
+    module = Session("m2s1", store=store, learner=LEARNER, autosave_delay=None).chime_wheel()
+    for wheel, score in ((home, "3"), (module, "8")):
+        for menu in wheel.menus.values():
+            menu.value = score
+        assert wheel.add_reading()
+    saved = store.latest(LEARNER, "m2s1", "chime-wheel")
+    assert saved is not None
+    assert [r["hope"] for r in saved.value["readings"]] == ["3", "8"]
+
+
+def _live_widgets() -> int:
+    from ipywidgets.widgets.widget import _instances
+
+    return len(_instances)
+
+
+def test_the_list_editor_closes_what_it_removes_and_adds_one_row_at_a_time(session):
+    ideas = session.list_builder("ideas", "Ideas")
+    before = _live_widgets()
+    for n in range(20):
+        ideas.editor.add_item(f"idea {n}")
+    per_row = (_live_widgets() - before) / 20
+    assert per_row <= 12  # a rebuild of every row on each add was over 80
+    for _ in range(20):
+        ideas.editor.remove_item(0)
+    assert _live_widgets() == before
+    for n in range(3):
+        ideas.editor.add_item(f"idea {n}")
+    ideas.editor.remove_item(1)
+    assert ideas.editor.items == ["idea 0", "idea 2"]
+    assert [box.description for box in ideas.editor.item_boxes] == ["Item 1", "Item 2"]
+    assert session.store.latest(LEARNER, "m2s1", "ideas").value == ["idea 0", "idea 2"]
+
+
+def test_the_essay_planner_says_when_an_earlier_answer_could_not_be_loaded(session, monkeypatch):
+    planner = session.essay_planner(
+        "plan",
+        "Plan",
+        sources=[{"session": "m1s2", "exercise": "recovery", "label": "My recovery"}],
+        sections={"intro": "Intro"},
+    )
+    assert "not written this one yet" in planner.earlier.value
+
+    def broken(*_args: object) -> None:
+        raise StoreError("Could not read the answers database.")
+
+    monkeypatch.setattr(session.store, "latest", broken)
+    planner.show_earlier()
+    assert "could not be loaded" in planner.earlier.value
+    assert "not written this one yet" not in planner.earlier.value
