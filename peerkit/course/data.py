@@ -21,7 +21,6 @@ class SessionInfo:
     notebook: str
     aim: str = ""
     objectives: tuple[str, ...] = ()
-    duration: str = ""
     planned: bool = False
     kind: str = "session"
 
@@ -132,7 +131,6 @@ def _module(data: dict[str, Any]) -> ModuleInfo:
             notebook=str(s["notebook"]),
             aim=str(s.get("aim", "")).strip(),
             objectives=_string_list(s.get("objectives"), f"{s['id']}.objectives"),
-            duration=str(s.get("duration", "")),
             planned=bool(s.get("planned", False)),
             kind=str(s.get("kind", "session")),
         )

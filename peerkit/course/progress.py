@@ -21,10 +21,6 @@ class SessionProgress:
     #: When the learner last saved anything in this session.
     last_worked: datetime | None = field(default=None, compare=False)
 
-    @property
-    def complete(self) -> bool:
-        return self.available and self.answered >= self.total
-
 
 def course_progress(
     course: Course, store: AnswerStore, learner: str, root: Path | None = None
