@@ -146,7 +146,7 @@ def _ref(node: ast.Call, cell: int) -> ExerciseRef:
         except ValueError:
             continue  # computed at run time
     assert isinstance(node.func, ast.Attribute) and isinstance(node.args[0], ast.Constant)
-    return ExerciseRef(node.args[0].value, node.func.attr, cell, prompt, options)
+    return ExerciseRef(str(node.args[0].value), node.func.attr, cell, prompt, options)
 
 
 def _content_name(value: ast.expr) -> str | None:

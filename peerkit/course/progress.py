@@ -57,11 +57,14 @@ def next_session(course: Course, progress: dict[str, SessionProgress]) -> Sessio
     Modules can be taken on their own, so the search starts in the module the
     learner worked in most recently (then the rest of the course).
     """
-    worked = [s for s in course.sessions if progress[s.id].last_worked is not None]
+    worked = [
+        (when, s.module_id)
+        for s in course.sessions
+        if (when := progress[s.id].last_worked) is not None
+    ]
     modules = list(course.modules)
     if worked:
-        latest = max(worked, key=lambda s: progress[s.id].last_worked)
-        current = course.module(latest.module_id)
+        current = course.module(max(worked)[1])  # where the latest work was
         modules.remove(current)
         modules.insert(0, current)
     for module in modules:

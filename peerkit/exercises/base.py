@@ -232,7 +232,8 @@ class Exercise:
         return self.view._repr_mimebundle_(**kwargs)
 
     # --- for subclasses -------------------------------------------------
-    def build(self, **options: Any) -> list[widgets.Widget]:
+    def build(self, *args: Any, **options: Any) -> list[widgets.Widget]:
+        """The inputs below the prompt; its keyword parameters are the type's options."""
         raise NotImplementedError
 
     def header(self) -> list[widgets.Widget]:
