@@ -113,6 +113,14 @@ def fill_boxes(boxes: Iterable[tuple[str, widgets.Widget]], value: Answer) -> No
         box.value = text if isinstance(text, str) else ""
 
 
+def fill_menus(menus: Mapping[str, widgets.Dropdown], value: Answer, blank: str) -> None:
+    """Set each key's menu to its saved choice if the menu offers it, else to ``blank``."""
+    saved = value if isinstance(value, dict) else {}
+    for key, menu in menus.items():
+        choice = saved.get(key, blank)
+        menu.value = choice if choice in [v for _label, v in menu.options] else blank
+
+
 class Exercise:
     """Base of every exercise type: the declaration (class) and a live exercise (instance).
 
@@ -342,3 +350,15 @@ class Exercise:
     def status_text(self) -> str:
         """The status line as plain text (for tests and the CLI)."""
         return unescape(re.sub(r"<[^>]+>", "", self.status.value))
+
+
+class BoxesExercise(Exercise):
+    """An exercise of labelled text boxes (``self.boxes``: key -> box), answered together."""
+
+    boxes: dict[str, widgets.Textarea]
+
+    def get_value(self) -> Answer:
+        return {key: box.value for key, box in self.boxes.items()}
+
+    def set_value(self, value: Answer) -> None:
+        fill_boxes(self.boxes.items(), value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, TextMaker, html, str_map
+from peerkit.exercises.base import Exercise, TextMaker, fill_menus, html, str_map
 from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
@@ -91,11 +91,8 @@ class CardSort(Exercise):
         return {key: menu.value for key, menu in self.menus.items()}
 
     def set_value(self, value: Answer) -> None:
-        if not isinstance(value, dict):
-            return
-        for key, menu in self.menus.items():
-            group = value.get(key, UNSORTED)
-            menu.value = group if group in self.groups else UNSORTED
+        fill_menus(self.menus, value, UNSORTED)
+        for key in self.menus:
             self._note(key)
         self._draw()
 

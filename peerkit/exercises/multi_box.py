@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, fill_boxes, str_map, text_box
+from peerkit.exercises.base import BoxesExercise, str_map, text_box
 from peerkit.exercises.ui import widgets
-from peerkit.store.answers import Answer
 
 
-class MultiBox(Exercise):
+class MultiBox(BoxesExercise):
     """Labelled boxes in a grid; the answer maps each box's key to its text.
 
     ``boxes``: key -> label, in the order shown.
@@ -39,12 +38,6 @@ class MultiBox(Exercise):
         )
         grid.add_class("peerkit-grid")
         return grid
-
-    def get_value(self) -> Answer:
-        return {key: box.value for key, box in self.boxes.items()}
-
-    def set_value(self, value: Answer) -> None:
-        fill_boxes(self.boxes.items(), value)
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

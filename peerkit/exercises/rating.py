@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, TextMaker, str_map
+from peerkit.exercises.base import Exercise, TextMaker, fill_menus, str_map
 from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
 
@@ -51,12 +51,7 @@ class RatingSet(Exercise):
         return {key: menu.value for key, menu in self.menus.items()}
 
     def set_value(self, value: Answer) -> None:
-        if not isinstance(value, dict):
-            return
-        for key, menu in self.menus.items():
-            score = value.get(key, NOT_RATED)
-            allowed = [v for _label, v in menu.options]
-            menu.value = score if score in allowed else NOT_RATED
+        fill_menus(self.menus, value, NOT_RATED)
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, fill_boxes, html, str_map, text_box
+from peerkit.exercises.base import BoxesExercise, html, str_map, text_box
 from peerkit.exercises.ui import widgets
-from peerkit.store.answers import Answer
 
 
-class Rewrite(Exercise):
+class Rewrite(BoxesExercise):
     """Each original statement is shown, with a box for the learner's rewrite.
 
     ``examples`` (optional, key -> text) offers one possible rewrite, shown only
@@ -30,7 +29,7 @@ class Rewrite(Exercise):
         if not statements:
             raise ValueError("rewrite needs at least one statement")
         self.examples = examples or {}
-        self.boxes: dict[str, widgets.Textarea] = {}
+        self.boxes = {}
         self.example_views: dict[str, widgets.HTML] = {}
         parts = []
         for number, (key, original) in enumerate(statements.items(), start=1):
@@ -66,12 +65,6 @@ class Rewrite(Exercise):
             if text and written
             else ""
         )
-
-    def get_value(self) -> Answer:
-        return {key: box.value for key, box in self.boxes.items()}
-
-    def set_value(self, value: Answer) -> None:
-        fill_boxes(self.boxes.items(), value)
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

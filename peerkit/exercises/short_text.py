@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from peerkit.exercises.base import Exercise
+from peerkit.exercises.reflection import Reflection
 from peerkit.exercises.ui import widgets
-from peerkit.store.answers import Answer
 
 
-class ShortText(Exercise):
+class ShortText(Reflection):
     """A single labelled line (not counted in progress; authors do not call it)."""
 
+    method: ClassVar[str] = ""
     kind: ClassVar[str] = "short-text"
     counted: ClassVar[bool] = False
 
-    def build(self, *, placeholder: str = "") -> list[widgets.Widget]:
+    def build(self, *, placeholder: str = "") -> list[widgets.Widget]:  # type: ignore[override]
         self.box = widgets.Text(
             description=self.prompt,
             placeholder=placeholder,
@@ -26,12 +26,3 @@ class ShortText(Exercise):
         self.box.add_class("peerkit-input")
         self.watch(self.box)
         return [self.box]
-
-    def header(self) -> list[widgets.Widget]:
-        return []
-
-    def get_value(self) -> Answer:
-        return self.box.value
-
-    def set_value(self, value: Answer) -> None:
-        self.box.value = value if isinstance(value, str) else ""

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, fill_boxes, html, text_box
+from peerkit.exercises.base import BoxesExercise, html, text_box
 from peerkit.exercises.ui import widgets
-from peerkit.store.answers import Answer
 
 
 def value_key(name: str) -> str:
@@ -15,7 +14,7 @@ def value_key(name: str) -> str:
     return name.lower().replace(" ", "-")
 
 
-class ValueSet(Exercise):
+class ValueSet(BoxesExercise):
     """``values``: dicts with ``name``, ``intro`` and ``beliefs`` (often course data,
     ``values=session.content("hear-me-values")``)."""
 
@@ -25,7 +24,7 @@ class ValueSet(Exercise):
     def build(self, *, values: list[dict[str, Any]], rows: int = 5) -> list[widgets.Widget]:
         if not values:
             raise ValueError("value_set needs at least one value")
-        self.boxes: dict[str, widgets.Textarea] = {}
+        self.boxes = {}
         parts: list[widgets.Widget] = []
         for value in values:
             name = str(value["name"])
@@ -49,12 +48,6 @@ class ValueSet(Exercise):
 
     def header(self) -> list[widgets.Widget]:
         return []
-
-    def get_value(self) -> Answer:
-        return {key: box.value for key, box in self.boxes.items()}
-
-    def set_value(self, value: Answer) -> None:
-        fill_boxes(self.boxes.items(), value)
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:
