@@ -28,6 +28,7 @@ check: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check peerkit tests
+	$(BIN)/mypy
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
 chromium:
