@@ -9,16 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Session", "course_home", "open_session"]
+__all__ = ["Session", "course_home", "my_data_page", "open_session"]
 
 if TYPE_CHECKING:
     from peerkit.pages.home import course_home
+    from peerkit.pages.my_data import my_data_page
     from peerkit.session import Session, open_session
 
 _LAZY = {
     "Session": "peerkit.session",
     "open_session": "peerkit.session",
     "course_home": "peerkit.pages.home",
+    "my_data_page": "peerkit.pages.my_data",
 }
 
 
