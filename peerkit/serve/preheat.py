@@ -172,7 +172,9 @@ class DeferredBuild:
         if failed:
             # Voilà stops at a failing cell: this one is the last that will run.
             self.failed_cell = True
-            LOG.warning("%s: a cell failed while pre-heating; the page will be incomplete", self.name)
+            LOG.warning(
+                "%s: a cell failed while pre-heating; the page will be incomplete", self.name
+            )
         else:
             LOG.info("%s is pre-heated; waiting for a learner to open it", self.name)
         try:
