@@ -39,11 +39,11 @@ def ready_pool_factory(original: Any) -> Any:
     """Wrap Voilà's kernel-manager factory so that its pools count only ready kernels."""
 
     def factory(base_class: Any, preheat_kernel: bool, *args: Any, **kwargs: Any) -> Any:
-        manager = original(base_class, preheat_kernel, *args, **kwargs)
+        manager: Any = original(base_class, preheat_kernel, *args, **kwargs)
         if not preheat_kernel:
             return manager
 
-        class ReadyPoolKernelManager(manager):
+        class ReadyPoolKernelManager(manager):  # type: ignore[valid-type,misc]
             def __init__(self, *a: Any, **kw: Any) -> None:
                 super().__init__(*a, **kw)
                 if not isinstance(getattr(self, "_pools", None), dict):
