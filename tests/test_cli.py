@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import shutil
+import stat
 import sys
 from pathlib import Path
 
 import pytest
+from traitlets.config import Config
 
 from peerkit import paths
-from peerkit.cli import build_parser, main, voila_command
+from peerkit.cli import build_parser, main, serve
+from peerkit.cli.serve import ServeOptions, render_config, voila_command, voila_settings
 from peerkit.course.data import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 OK_LINE = "peerkit check: the course content is in order."
-RESOURCES = "--VoilaConfiguration.resources="
+TOKEN = "0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
@@ -61,24 +63,63 @@ def test_check_uses_peerkit_home(monkeypatch, capsys, broken_root):
     assert "04-positive-risk.ipynb" in capsys.readouterr().out
 
 
-def _resources(command):
-    matches = [arg for arg in command if arg.startswith(RESOURCES)]
-    assert len(matches) == 1
-    return json.loads(matches[0].removeprefix(RESOURCES))
+def load_config(text: str) -> Config:
+    """Run a generated config file as Voilà does (traitlets' PyFileConfigLoader)."""
+    config = Config()
+    exec(compile(text, "voila.py", "exec"), {"get_config": lambda: config})
+    return config
 
 
-def test_voila_command_serves_the_notebooks_with_the_course_template():
-    command = voila_command(9999)
-    assert command[:3] == [sys.executable, "-m", "peerkit.serve.voila_app"]
-    assert str(ROOT / "notebooks") in command
-    for flag in ("--template=peerkit", "--port=9999", "--no-browser"):
-        assert flag in command
-    assert not any(arg.startswith("--port=") and arg != "--port=9999" for arg in command)
+@pytest.fixture
+def config(tmp_path) -> Config:
+    return load_config(
+        render_config(voila_settings(load_course(), ServeOptions(token=TOKEN), tmp_path))
+    )
 
 
-def test_voila_command_resources_hold_the_support_lines():
+def test_every_setting_has_its_reason_as_a_comment(tmp_path):
+    text = render_config(voila_settings(load_course(), ServeOptions(token=TOKEN), tmp_path))
+    lines = text.splitlines()
+    settings = [i for i, line in enumerate(lines) if line.startswith("c.")]
+    assert len(settings) >= 15
+    for index in settings:
+        assert lines[index - 1].startswith("# "), lines[index]
+    assert text.count("show_tracebacks") == 1
+    conf = ROOT / "share/jupyter/voila/templates/peerkit/conf.json"
+    assert "show_tracebacks" not in conf.read_text()  # set once, here
+
+
+def test_the_config_serves_the_notebooks_with_the_course_template(config, tmp_path):
+    assert config.Voila.root_dir == str(ROOT / "notebooks")
+    assert config.VoilaConfiguration.template == "peerkit"
+    assert config.VoilaConfiguration.show_tracebacks is False
+    assert config.Voila.port == serve.DEFAULT_PORT and config.Voila.port_retries == 0
+    assert config.NotebookNotary.data_dir == str(tmp_path)
+    assert config.KernelManager.transport == "ipc"
+
+
+def test_the_config_needs_the_token_and_a_local_host(config):
+    assert config.Voila.ip == "127.0.0.1"
+    assert config.Voila.token == TOKEN
+    tornado = config.Voila.tornado_settings
+    assert tornado["allow_remote_access"] is False
+    assert tornado["local_hostnames"] == ["localhost"]
+    assert tornado["log_function"].__name__ == "log_request"
+
+
+def test_listening_beyond_this_machine_drops_the_host_check(tmp_path):
+    options = ServeOptions(token=TOKEN, ip="0.0.0.0", allow_hosts=("course.example.org",))
+    config = load_config(render_config(voila_settings(load_course(), options, tmp_path)))
+    assert config.Voila.tornado_settings["allow_remote_access"] is True
+    assert "course.example.org" in config.Voila.tornado_settings["local_hostnames"]
+    assert serve.connect_ip("0.0.0.0") == "127.0.0.1"
+
+
+def test_the_config_resources_hold_the_support_lines(config):
     course = load_course()
-    peerkit = _resources(voila_command(9999))["peerkit"]
+    resources = config.VoilaConfiguration.resources
+    assert resources["language_code"] == "en-GB"
+    peerkit = resources["peerkit"]
     assert peerkit["support_lines"] == [
         {"name": line.name, "contact": line.contact, "detail": line.detail}
         for line in course.support_lines
@@ -90,14 +131,9 @@ def test_voila_command_resources_hold_the_support_lines():
     assert set(peerkit["sessions"]) == set(course.sessions_by_id)
 
 
-POOLS = "--VoilaKernelManager.kernel_pools_config="
-
-
-def test_voila_command_pre_heats_one_kernel_per_session_page_only():
-    command = voila_command(9999)
-    assert "--VoilaConfiguration.preheat_kernel=True" in command
-    assert "--KernelManager.transport=ipc" in command
-    pools = json.loads(next(a for a in command if a.startswith(POOLS)).removeprefix(POOLS))
+def test_the_config_pre_heats_one_kernel_per_session_page_only(config):
+    assert config.VoilaConfiguration.preheat_kernel is True
+    pools = dict(config.VoilaKernelManager.kernel_pools_config)
     assert pools.pop("default") == {"pool_size": 0}  # the home and My data pages: never
     ready = [
         info.notebook
@@ -108,10 +144,126 @@ def test_voila_command_pre_heats_one_kernel_per_session_page_only():
     assert all(pool == {"pool_size": 1} for pool in pools.values())
 
 
-def test_voila_command_without_pre_heating():
-    command = voila_command(9999, preheat=False)
-    assert not any("preheat" in arg or arg.startswith(POOLS) for arg in command)
+def test_the_config_without_pre_heating(tmp_path):
+    options = ServeOptions(token=TOKEN, preheat=False)
+    text = render_config(voila_settings(load_course(), options, tmp_path))
+    assert "preheat" not in text and "kernel_pools_config" not in text
     assert build_parser().parse_args(["serve", "--no-preheat"]).no_preheat is True
+
+
+def test_voila_itself_loads_the_generated_config(tmp_path, monkeypatch):
+    """Voilà 0.5, given only the folder, finds voila.py there and applies it."""
+    import signal
+
+    from voila.app import Voila
+
+    monkeypatch.setenv("JUPYTER_PATH", str(paths.template_share_dir()))
+    serve.write_config(load_course(), ServeOptions(token=TOKEN, port=9999), tmp_path)
+    command = voila_command(tmp_path)
+    assert command[:3] == [sys.executable, "-m", "peerkit.serve.voila_app"]
+    assert command[3:] == [f"--Voila.config_file_paths={tmp_path}"]  # no token, no data
+    handler = signal.getsignal(signal.SIGTERM)
+    app = Voila()
+    try:
+        app.initialize(command[3:])
+    finally:
+        signal.signal(signal.SIGTERM, handler)  # Voilà sets its own
+    assert app.port == 9999 and app.token == TOKEN and app.ip == "127.0.0.1"
+    assert app.root_dir == str(ROOT / "notebooks")
+    assert app.voila_configuration.template == "peerkit"
+    assert app.voila_configuration.show_tracebacks is False
+    assert app.voila_configuration.resources["peerkit"]["support_lines"]
+    assert app.tornado_settings["allow_remote_access"] is False
+
+
+def test_the_course_notebooks_are_trusted_in_the_private_folder(tmp_path):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    count = serve.trust_notebooks(ROOT / "notebooks", tmp_path)
+    notebooks = sorted((ROOT / "notebooks").rglob("*.ipynb"))
+    assert count == len(notebooks) >= 19
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert all(notary.check_signature(nbformat.read(p, as_version=4)) for p in notebooks)
+    (tmp_path / "elsewhere").mkdir()
+    assert not NotebookNotary(data_dir=str(tmp_path / "elsewhere")).check_signature(
+        nbformat.read(notebooks[0], as_version=4)
+    )
+
+
+class FakeProcess:
+    """Stands in for the Voilà process: has already stopped."""
+
+    def __init__(self, command, env):
+        self.command, self.env = command, env
+        self.runtime = Path(command[-1].split("=", 1)[1])
+        self.config = (self.runtime / serve.CONFIG_NAME).read_text()
+        self.modes = (
+            stat.S_IMODE(self.runtime.stat().st_mode),
+            stat.S_IMODE((self.runtime / serve.CONFIG_NAME).stat().st_mode),
+        )
+
+    def wait(self):
+        return 0
+
+    def poll(self):
+        return 0
+
+
+@pytest.fixture
+def started(monkeypatch, tmp_path):
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    processes: list[FakeProcess] = []
+
+    def popen(command, env):
+        processes.append(FakeProcess(command, env))
+        return processes[-1]
+
+    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    monkeypatch.setattr(serve, "_stop_with", lambda process: None)
+    return processes
+
+
+def test_serve_prints_the_address_with_a_new_token_on_one_line(started, capsys, monkeypatch):
+    monkeypatch.delenv(serve.TOKEN_ENV, raising=False)
+    assert main(["serve", "--no-browser", "--port", "9876"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    prefix = "Serving the course at http://127.0.0.1:9876/voila/render/index.ipynb?token="
+    assert out[0].startswith(prefix)
+    token = out[0].removeprefix(prefix)
+    assert len(token) == 48 and token.isalnum()
+    (process,) = started
+    assert f"c.Voila.token = '{token}'" in process.config
+    assert process.modes == (0o700, 0o600)
+    assert not process.runtime.exists()  # removed when the server stopped
+    assert serve.TOKEN_ENV not in process.env and token not in " ".join(process.command)
+    assert process.env["VOILA_APP_IP"] == "127.0.0.1"
+    assert process.env[serve.LOG_LEVEL_ENV] == "WARNING"
+    main(["serve", "--no-browser"])
+    assert started[1].config != process.config  # a new token each start
+
+
+def test_serve_uses_the_token_it_is_given_without_printing_it(started, capsys, monkeypatch):
+    monkeypatch.setenv(serve.TOKEN_ENV, TOKEN)
+    assert main(["serve", "--no-browser"]) == 0
+    out = capsys.readouterr().out
+    assert TOKEN not in out
+    assert "?token=...  (the token is the value of PEERKIT_TOKEN)" in out
+    assert f"c.Voila.token = '{TOKEN}'" in started[0].config
+
+
+def test_serve_stops_with_a_clear_message_when_voila_lacks_what_peerkit_uses(
+    started, capsys, monkeypatch
+):
+    import voila
+    import voila.app
+
+    monkeypatch.delattr(voila.app, "voila_kernel_manager_factory")
+    assert main(["serve", "--no-browser"]) == 1
+    err = capsys.readouterr().err
+    assert f"installed Voilà ({voila.__version__})" in err
+    assert "voila.app.voila_kernel_manager_factory" in err
+    assert started == []  # nothing was started
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], [], ["check", "--no-such-option"]])
@@ -124,6 +276,7 @@ def test_parser_rejects_unknown_or_missing_commands(argv, capsys):
 
 def test_parser_knows_the_three_commands():
     parser = build_parser()
-    assert parser.parse_args(["serve", "--port", "1234"]).port == 1234
+    args = parser.parse_args(["serve", "--port", "1234"])
+    assert (args.port, args.ip, args.log_level) == (1234, "127.0.0.1", "WARNING")
     assert parser.parse_args(["lab", "--no-browser"]).no_browser is True
     assert parser.parse_args(["check", "--root", "x"]).root == "x"

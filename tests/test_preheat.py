@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
+import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,7 +17,13 @@ from peerkit import paths
 from peerkit.course.data import load_course
 from peerkit.exercises.reflection import Reflection
 from peerkit.pages.progress_bar import ProgressBar
-from peerkit.serve.preheat import DeferredBuild, _wait_for_request, cells_from_open_session
+from peerkit.serve import preheat
+from peerkit.serve.preheat import (
+    DeferredBuild,
+    RequestNeverComes,
+    _wait_for_request,
+    cells_from_open_session,
+)
 from peerkit.session import Session
 
 
@@ -34,9 +44,13 @@ class FakeShell:
     def __init__(self) -> None:
         self.events = FakeEvents()
 
-    def finish_cell(self) -> None:
+    def finish_cell(self, *, success: bool = True) -> None:
+        # IPython passes an ExecutionResult; a failed cell has success False.
+        result = SimpleNamespace(
+            success=success, error_in_exec=None if success else ValueError(), error_before_exec=None
+        )
         for callback in list(self.events.callbacks.get("post_run_cell", [])):
-            callback(None)
+            callback(result)
 
 
 def write_notebook(path: Path, sources: list[str]) -> Path:
@@ -152,18 +166,88 @@ def test_a_duplicate_id_is_still_refused_at_once(store) -> None:
         session.reflection("chime-now", "Two")
 
 
-def test_an_exercise_that_fails_to_build_says_so_without_details(capsys) -> None:
+def test_an_exercise_that_fails_to_build_says_so_without_details(caplog, capsys) -> None:
     deferred = DeferredBuild(1, wait=lambda: None)
 
     def broken():
         raise RuntimeError("secret learner text")
 
     box = deferred.placeholder(broken)
-    deferred._after_cell()
+    with caplog.at_level(logging.INFO, logger="peerkit.preheat"):
+        deferred._after_cell()
     message = box.children[0].value
     assert "could not be loaded" in message and "secret" not in message
+    assert "an exercise failed to load (RuntimeError)" in caplog.messages
+    assert "secret" not in caplog.text
     captured = capsys.readouterr()
     assert "secret" not in captured.out + captured.err
+
+
+@pytest.fixture
+def server_log(monkeypatch):
+    """The kernel's real stderr (the server's log), as a pre-heated kernel has it."""
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "__stderr__", stream)
+    monkeypatch.setenv(preheat.PREHEAT_ENV, "True")
+    monkeypatch.setenv(preheat.LOG_LEVEL_ENV, "INFO")
+    saved = preheat.LOG.handlers[:], preheat.LOG.level, preheat.LOG.propagate
+    yield stream
+    preheat.LOG.handlers[:], preheat.LOG.level, preheat.LOG.propagate = saved
+
+
+def test_a_pre_heated_kernel_logs_one_line_each_to_the_server_log(server_log) -> None:
+    shell = FakeShell()
+    deferred = DeferredBuild(1, name="m2s1", shell=shell, wait=lambda: None)
+    DeferredBuild(1, name="again", wait=lambda: None)  # a second session: no second handler
+    deferred.placeholder(lambda: (_ for _ in ()).throw(KeyError("secret learner text")))
+    shell.finish_cell()
+    assert server_log.getvalue().splitlines() == [
+        "[peerkit] m2s1 is pre-heated; waiting for a learner to open it",
+        "[peerkit] an exercise failed to load (KeyError)",
+    ]
+
+
+def test_a_failing_cell_builds_the_page_at_once_and_says_part_is_missing() -> None:
+    """Voilà runs no cell after one that fails: that cell must count as the last."""
+    events: list[str] = []
+    shown: list = []
+    shell = FakeShell()
+    deferred = DeferredBuild(
+        4, shell=shell, wait=lambda: events.append("request"), show=shown.append
+    )
+    progress = deferred.placeholder(lambda: events.append("built") or _label("progress"))
+    shell.finish_cell()
+    shell.finish_cell(success=False)  # cell 2 of 4 raises; cells 3 and 4 never run
+    assert events == ["request", "built"]  # waited for the learner, then built
+    assert progress.children[0].value == "progress"
+    assert shell.events.callbacks["post_run_cell"] == []
+    assert len(shown) == 1 and "Part of this page could not be shown" in shown[0].value
+    assert deferred.failed_cell
+
+
+def test_a_builder_may_return_an_object_with_a_view() -> None:
+    label = _label("inside")
+    deferred = DeferredBuild(1, wait=lambda: None)
+    box = deferred.placeholder(lambda: SimpleNamespace(view=label))
+    deferred._after_cell()
+    assert box.children == (label,)
+    late = deferred.placeholder(lambda: SimpleNamespace(view=label))
+    assert late.children == (label,)
+
+
+def test_a_refused_request_gives_up_clearly_without_reading_answers(caplog) -> None:
+    reads: list[str] = []
+
+    def refused() -> None:
+        raise RequestNeverComes(403)
+
+    deferred = DeferredBuild(1, name="m2s1", wait=refused)
+    box = deferred.placeholder(lambda: reads.append("read") or _label("answers"))
+    with caplog.at_level(logging.INFO, logger="peerkit.preheat"):
+        deferred._after_cell()
+    assert reads == []  # answers read now could be older than ones saved since
+    assert "could not be prepared" in box.children[0].value
+    assert any("HTTP 403" in m for m in caplog.messages)
 
 
 def _label(text: str):
@@ -206,3 +290,43 @@ def test_waits_for_the_servers_message_and_retries_until_it_listens(monkeypatch)
     thread.join(timeout=10)
     assert paths == ["/voila/query/kernel-1"]
     assert os.environ["SCRIPT_NAME"] == "/voila/render/x.ipynb"
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_permanent_refusal_stops_waiting_and_names_only_the_status(monkeypatch, status) -> None:
+    """Retrying a 403 or 404 for ever would leave the page's last cell running for ever."""
+    from websockets.sync.server import serve
+
+    from tests.browser.server import free_port
+
+    port = free_port()
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-1")
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+    monkeypatch.delenv("VOILA_APP_IP", raising=False)
+    attempts: list[str] = []
+
+    def refuse(connection, request):
+        attempts.append(request.path)
+        return connection.respond(status, "secret body\n")
+
+    outcome: list[BaseException | None] = []
+    with serve(lambda c: None, "127.0.0.1", port, process_request=refuse) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+        def kernel() -> None:
+            try:
+                _wait_for_request()
+                outcome.append(None)
+            except BaseException as exc:
+                outcome.append(exc)
+
+        waiting = threading.Thread(target=kernel, daemon=True)
+        waiting.start()
+        waiting.join(timeout=20)
+        server.shutdown()
+    assert outcome, f"still retrying after {len(attempts)} refusals"
+    assert isinstance(outcome[0], RequestNeverComes) and outcome[0].status == status
+    assert str(outcome[0]) == f"the server answered {status}"
+    assert attempts == ["/voila/query/kernel-1"]

@@ -1,10 +1,19 @@
-"""peerkit's Voilà launcher: a pool counts only kernels that have started."""
+"""peerkit's Voilà launcher: ready pools, the Voilà internals it checks, its log lines."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
-from peerkit.serve.voila_app import ready_pool_factory
+import pytest
+
+from peerkit.serve.compat import VoilaMismatch, check_voila, missing_parts
+from peerkit.serve.voila_app import (
+    CELL_ERROR_MESSAGE,
+    CellErrorRedaction,
+    log_request,
+    ready_pool_factory,
+)
 
 
 class FakeVoilaManager:
@@ -44,3 +53,93 @@ def test_only_started_kernels_count_and_are_handed_out_first():
 
 def test_without_pre_heating_the_manager_is_left_alone():
     assert ready_pool_factory(fake_factory)(dict, False, 0) is dict
+
+
+def test_a_voila_without_the_pools_stops_at_start_up_with_its_version():
+    import voila
+
+    class NoPools:
+        def __init__(self, *args) -> None:
+            pass
+
+    manager_class = ready_pool_factory(lambda base, preheat, *a, **k: NoPools)(object, True, 1)
+    with pytest.raises(VoilaMismatch) as info:
+        manager_class()
+    assert f"({voila.__version__})" in str(info.value)
+    assert "_pools" in str(info.value)
+
+
+def test_the_installed_voila_has_everything_peerkit_uses():
+    assert missing_parts(preheat=True) == []
+    check_voila()
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "named"),
+    [
+        ("voila.app", "voila_kernel_manager_factory", "voila.app.voila_kernel_manager_factory"),
+        (
+            "voila.request_info_handler",
+            "RequestInfoSocketHandler",
+            "voila.request_info_handler.RequestInfoSocketHandler",
+        ),
+    ],
+)
+def test_each_missing_part_is_named(monkeypatch, module, name, named):
+    import importlib
+
+    monkeypatch.delattr(importlib.import_module(module), name)
+    assert named in missing_parts()
+    with pytest.raises(VoilaMismatch, match="installed Voilà"):
+        check_voila()
+
+
+def test_a_pre_heating_manager_without_a_method_is_named(monkeypatch):
+    import voila.app
+
+    def factory(base_class, preheat_kernel, *args, **kwargs):
+        return type("Manager", (), {"get_pool_size": lambda self, nb: 0})
+
+    monkeypatch.setattr(voila.app, "voila_kernel_manager_factory", factory)
+    missing = missing_parts()
+    assert "the pre-heating kernel manager's get_rendered_notebook" in missing
+    assert missing_parts(preheat=False) == []  # --no-preheat does not need it
+
+
+def test_a_failing_cell_is_logged_by_number_not_contents(caplog):
+    logger = logging.getLogger("test-voila-cell-error")
+    logger.addFilter(CellErrorRedaction())
+    cell = {
+        "execution_count": 7,
+        "source": "session.reflection('a', 'A?')",
+        "outputs": [{"data": {"text/plain": "Textarea(value='CANARY learner text')"}}],
+    }
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logger.exception(CELL_ERROR_MESSAGE, cell)
+    assert caplog.messages == ["Error at server while executing cell [7]"]
+    assert "CANARY" not in caplog.text and "boom" in caplog.text  # the traceback stays
+
+
+def test_request_log_lines_hide_the_token(caplog):
+    from types import SimpleNamespace
+
+    request = SimpleNamespace(
+        method="GET",
+        uri="/voila/render/index.ipynb?token=SECRET-TOKEN",
+        remote_ip="127.0.0.1",
+        headers={},
+        request_time=lambda: 0.01,
+    )
+    handler = SimpleNamespace(
+        get_status=lambda: 403,
+        request=request,
+        settings={},
+        current_user=None,
+        log=logging.getLogger("test-voila-requests"),
+    )
+    with caplog.at_level(logging.INFO):
+        log_request(handler)
+    assert "403 GET /voila/render/index.ipynb?token=[secret]" in caplog.text
+    assert "SECRET-TOKEN" not in caplog.text

@@ -8,13 +8,27 @@ such a page is served like any page without a pre-heated kernel. That also lets 
 refill wait until the page that used the kernel has loaded (``fill_delay``), instead
 of competing with it for the processor.
 
-Run as ``python -m peerkit.serve.voila_app`` with Voilà's own arguments.
+Two more things happen here, before Voilà starts: the Voilà internals used here and in
+peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), and Voilà's log line
+for a failing cell is kept from printing the cell (its outputs can hold a learner's
+answers in a widget's text form).
+
+Run as ``python -m peerkit.serve.voila_app`` with Voilà's own arguments; ``peerkit
+serve`` passes only ``--Voila.config_file_paths`` (the generated configuration).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
+from collections.abc import Mapping
 from typing import Any
+
+from peerkit.serve.compat import VoilaMismatch, check_voila, mismatch_message
+
+#: Voilà's message when a cell fails; its argument is the whole cell, outputs included.
+CELL_ERROR_MESSAGE = "Error at server while executing cell: %r"
 
 
 def _ready(task: asyncio.Future[Any]) -> bool:
@@ -25,11 +39,18 @@ def ready_pool_factory(original: Any) -> Any:
     """Wrap Voilà's kernel-manager factory so that its pools count only ready kernels."""
 
     def factory(base_class: Any, preheat_kernel: bool, *args: Any, **kwargs: Any) -> Any:
-        manager = original(base_class, preheat_kernel, *args, **kwargs)
+        manager: Any = original(base_class, preheat_kernel, *args, **kwargs)
         if not preheat_kernel:
             return manager
 
-        class ReadyPoolKernelManager(manager):
+        class ReadyPoolKernelManager(manager):  # type: ignore[valid-type,misc]
+            def __init__(self, *a: Any, **kw: Any) -> None:
+                super().__init__(*a, **kw)
+                if not isinstance(getattr(self, "_pools", None), dict):
+                    raise VoilaMismatch(
+                        mismatch_message(["the pre-heating kernel manager's _pools"])
+                    )
+
             def get_pool_size(self, notebook_name: str) -> int:
                 return sum(1 for task in self._pools.get(notebook_name, []) if _ready(task))
 
@@ -43,11 +64,47 @@ def ready_pool_factory(original: Any) -> Any:
     return factory
 
 
+class CellErrorRedaction(logging.Filter):
+    """Log a failing cell by its number, not its contents (the traceback is kept)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == CELL_ERROR_MESSAGE and record.args:
+            # logging unwraps a lone mapping argument (the cell is a dict) from its tuple.
+            args = record.args
+            cell = args if isinstance(args, Mapping) else args[0]
+            number = cell.get("execution_count") if isinstance(cell, Mapping) else None
+            record.msg = "Error at server while executing cell [%s]"
+            record.args = (number if number is not None else "?",)
+        return True
+
+
+def log_request(handler: Any) -> None:
+    """jupyter_server's request log line: tokens in addresses shown as ``[secret]``.
+
+    Voilà leaves tornado's own, which prints a refused request's address, token and all.
+    """
+    from jupyter_server.log import log_request as jupyter_log_request
+
+    jupyter_log_request(handler, record_prometheus_metrics=False)
+
+
 def main() -> None:
     from voila import app
 
+    try:
+        # ``peerkit serve`` has checked the pre-heating parts too, when it uses them.
+        check_voila(preheat=False)
+    except VoilaMismatch as exc:
+        sys.exit(str(exc))
+    # Voilà's renderer logs through the application's logger ("Voila"), or traitlets'
+    # before there is one; a filter on the logger sees every record made there.
+    for name in ("Voila", "traitlets"):
+        logging.getLogger(name).addFilter(CellErrorRedaction())
     app.voila_kernel_manager_factory = ready_pool_factory(app.voila_kernel_manager_factory)
-    app.main()
+    try:
+        app.main()
+    except VoilaMismatch as exc:
+        sys.exit(str(exc))
 
 
 if __name__ == "__main__":

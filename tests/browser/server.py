@@ -1,16 +1,18 @@
-"""A real ``peerkit serve`` process for browser tests (fixed port, polled until ready)."""
+"""A real ``peerkit serve`` process for browser tests (its own port, token and database)."""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
-import urllib.request
 from pathlib import Path
 
 READY_TIMEOUT = 120.0
+ADDRESS_LINE = re.compile(r"^Serving the course at (?P<url>\S+)", re.MULTILINE)
+READY_LINE = "The course is ready."
 
 
 def free_port() -> int:
@@ -20,56 +22,87 @@ def free_port() -> int:
 
 
 class CourseServer:
-    """Starts ``peerkit serve --no-browser`` against its own answers database."""
+    """Starts ``peerkit serve --no-browser`` against its own answers database.
 
-    def __init__(self, database: Path, learner: str = "browser-learner") -> None:
+    With ``token=None`` the server makes its own and the test reads it from the
+    address line it prints, as a script would; otherwise it is passed as
+    ``PEERKIT_TOKEN``. ``log_level`` is INFO by default: some tests read Voilà's lines.
+    """
+
+    def __init__(
+        self,
+        database: Path,
+        learner: str = "browser-learner",
+        *,
+        token: str | None = None,
+        preheat: bool = True,
+        log_level: str = "INFO",
+    ) -> None:
         self.database = database
         self.learner = learner
+        self.token = token
+        self.preheat = preheat
+        self.log_level = log_level
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log = database.with_suffix(".server.log")
+        self.address = ""  # the course home's address, as printed
+        self._log_start = 0
 
     @property
     def url(self) -> str:
-        return f"http://localhost:{self.port}"
+        return f"http://127.0.0.1:{self.port}"
 
     def page_url(self, notebook: str) -> str:
-        return f"{self.url}/voila/render/{notebook}"
+        """A page's address with the token (the browser then has the login cookie too)."""
+        return f"{self.url}/voila/render/{notebook}?token={self.token}"
 
     def start(self) -> CourseServer:
         env = dict(os.environ)
         env["PEERKIT_DATABASE_URL"] = f"sqlite:///{self.database}"
         env["PEERKIT_LEARNER"] = self.learner
+        env.pop("PEERKIT_TOKEN", None)
+        if self.token is not None:
+            env["PEERKIT_TOKEN"] = self.token
+        command = [
+            sys.executable,
+            "-m",
+            "peerkit.cli",
+            "serve",
+            "--no-browser",
+            f"--port={self.port}",
+            f"--log-level={self.log_level}",
+        ]
+        if not self.preheat:
+            command.append("--no-preheat")
+        self._log_start = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "peerkit.cli",
-                    "serve",
-                    "--no-browser",
-                    f"--port={self.port}",
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         self._wait_ready()
         return self
 
+    def log_text(self) -> str:
+        """What this start of the server has logged so far."""
+        with self.log.open("rb") as log:
+            log.seek(self._log_start)
+            return log.read().decode("utf-8", errors="replace")
+
     def _wait_ready(self) -> None:
+        """Until the server prints that it is ready; reads the printed address."""
         pause = threading.Event()
-        deadline = READY_TIMEOUT / 0.25
-        for _ in range(int(deadline)):
+        for _ in range(int(READY_TIMEOUT / 0.25)):
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"peerkit serve exited early; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/voila/static/", timeout=5):
-                    return
-            except urllib.error.HTTPError:
-                return  # the server answers: it is up
-            except OSError:
-                pause.wait(0.25)
+            text = self.log_text()
+            if READY_LINE in text:
+                match = ADDRESS_LINE.search(text)
+                if match is None:
+                    raise RuntimeError(f"peerkit serve printed no address; see {self.log}")
+                self.address = match["url"]
+                if self.token is None:
+                    self.token = self.address.rsplit("?token=", 1)[1]
+                return
+            pause.wait(0.25)
         raise RuntimeError(f"peerkit serve did not start; see {self.log}")
 
     def processes(self) -> list[int]:
@@ -89,6 +122,18 @@ class CourseServer:
             pid = todo.pop()
             found.append(pid)
             todo.extend(children.get(pid, []))
+        return found
+
+    def kernels(self) -> list[int]:
+        """The kernel processes under the server."""
+        found = []
+        for pid in self.processes():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"ipykernel" in cmdline:
+                found.append(pid)
         return found
 
     def stop(self) -> None:
