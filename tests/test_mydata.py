@@ -10,6 +10,7 @@ import re
 import pytest
 
 from peerkit.course.data import load_course
+from peerkit.errors import StoreError
 from peerkit.pages.my_data import DOWNLOADS, PREPARE_FAILED, UNDERSTAND, my_data_page
 from peerkit.portfolio.formats import FORMATS
 
@@ -165,3 +166,104 @@ def test_notebook_is_clean_and_shows_the_page():
         "import peerkit.mydata\n\npeerkit.mydata.my_data_page()"
     ]
     assert all(c["metadata"]["jupyter"]["source_hidden"] for c in code)
+
+
+# --- failures are logged by type and place, never with their message -------------------
+
+SECRET = "My private <b>thoughts</b>"
+
+
+def _peerkit_records(caplog) -> list:
+    return [r for r in caplog.records if r.name == "peerkit"]
+
+
+def _assert_no_secret(caplog) -> None:
+    assert "thoughts" not in caplog.text
+    for record in _peerkit_records(caplog):
+        assert record.exc_info is None  # a traceback would print the message
+        assert "thoughts" not in record.getMessage()
+
+
+@pytest.mark.parametrize("error", [StoreError, OSError, ValueError])
+def test_an_expected_download_failure_is_logged_by_type(page, monkeypatch, caplog, error):
+    import peerkit.portfolio as portfolio
+
+    def broken(*_args, **_kwargs):
+        raise error(SECRET)
+
+    monkeypatch.setattr(portfolio, "export_portfolio", broken)
+    caplog.set_level("WARNING", logger="peerkit")
+    page.prepare_button.click()
+    assert PREPARE_FAILED in page.download_status.value
+    (record,) = _peerkit_records(caplog)
+    assert record.levelname == "WARNING"
+    assert error.__name__ in record.getMessage() and "download" in record.getMessage()
+    _assert_no_secret(caplog)
+
+
+def test_an_unexpected_download_failure_is_logged_with_where_it_happened(page, monkeypatch, caplog):
+    import peerkit.portfolio as portfolio
+
+    def broken_renderer(*_args, **_kwargs):
+        raise KeyError(SECRET)
+
+    monkeypatch.setattr(portfolio, "export_portfolio", broken_renderer)
+    caplog.set_level("WARNING", logger="peerkit")
+    page.prepare_button.click()
+    assert PREPARE_FAILED in page.download_status.value
+    assert "thoughts" not in page.download_status.value
+    (record,) = _peerkit_records(caplog)
+    assert record.levelname == "ERROR"
+    message = record.getMessage()
+    assert "KeyError" in message and "download" in message
+    assert "broken_renderer" in message and "test_mydata.py" in message
+    _assert_no_secret(caplog)
+
+
+def test_a_failure_to_count_before_erasing_is_logged(page, store, monkeypatch, caplog):
+    from peerkit.pages.my_data import ERASE_FAILED
+
+    def broken(_learner):
+        raise OSError(SECRET)
+
+    monkeypatch.setattr(store, "count_revisions", broken)
+    caplog.set_level("WARNING", logger="peerkit")
+    page.erase_button.click()
+    assert ERASE_FAILED in page.erase_status.value
+    assert page.confirm.layout.display == "none"
+    (record,) = _peerkit_records(caplog)
+    assert "OSError" in record.getMessage() and "eras" in record.getMessage()
+    _assert_no_secret(caplog)
+
+
+@pytest.mark.parametrize("error", [ValueError, RuntimeError])
+def test_a_failed_erase_is_logged_and_keeps_the_confirm_step(
+    page, store, monkeypatch, caplog, error
+):
+    from peerkit.pages.my_data import ERASE_FAILED
+
+    def broken(_learner):
+        raise error(SECRET)
+
+    page.erase_button.click()
+    page.understand.value = True
+    monkeypatch.setattr(store, "erase_learner", broken)
+    caplog.set_level("WARNING", logger="peerkit")
+    assert page.erase() is None
+    assert ERASE_FAILED in page.erase_status.value
+    assert "thoughts" not in page.erase_status.value
+    (record,) = _peerkit_records(caplog)
+    assert error.__name__ in record.getMessage()
+    assert record.levelname == ("WARNING" if error is ValueError else "ERROR")
+    assert page.confirm.layout.display == "flex"  # the learner can try again
+    assert store.count_revisions(LEARNER) == 2
+    _assert_no_secret(caplog)
+
+
+def test_a_successful_page_logs_nothing(page, caplog):
+    caplog.set_level("DEBUG", logger="peerkit")
+    page.prepare_button.click()
+    page.erase_button.click()
+    page.understand.value = True
+    page.final_button.click()
+    assert _peerkit_records(caplog) == []
