@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -267,3 +268,51 @@ def test_a_successful_page_logs_nothing(page, caplog):
     page.understand.value = True
     page.final_button.click()
     assert _peerkit_records(caplog) == []
+
+
+# --- learner text arrives escaped -------------------------------------------------------
+
+HOSTILE = ("<script>alert(1)</script>", '" onmouseover="x', "' onfocus='x")
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _elements(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_learner_name_is_shown_as_text(store, course, name):
+    learner = f"sam {name} end"
+    store.save(learner, "m2s1", "chime-now", f"answer {name}")
+    page = my_data_page(store=store, learner=learner, course=course)
+    page.prepare_button.click()
+    page.erase_button.click()
+    html = "".join(getattr(child, "value", "") for child in page.children)
+    html += "".join(link.value for link in page.links.values()) + page.warning.value
+    parsed = _elements(html)
+    assert "script" not in {tag for tag, _attrs in parsed.tags}
+    for tag, attrs in parsed.tags:
+        assert all(not attr.startswith("on") for attr, _value in attrs), tag
+    assert learner in "".join(parsed.text)  # the name, whole, as text
+    assert name not in html
+    # The HTML download names the learner too, escaped the same way.
+    _f, _m, data = _decoded(page, "html")
+    exported = _elements(data.decode("utf-8"))
+    assert "script" not in {tag for tag, _attrs in exported.tags}
+    assert all(not a.startswith("on") for _t, attrs in exported.tags for a, _v in attrs)
+    assert f"Learner: {learner}" in "".join(exported.text)

@@ -208,3 +208,36 @@ def test_svg_skips_blank_ideas_and_says_when_there_are_none():
     desc = root.find(f"{SVG}desc").text
     assert desc.count("no ideas yet") == 2
     assert list(root.iter(f"{SVG}text")) == []
+
+
+# --- the template environment ---------------------------------------------------------
+
+
+def test_templates_are_autoescaped_and_strict():
+    import jinja2
+
+    from peerkit.pages.templating import environment
+
+    env = environment()
+    assert env is environment()  # built once
+    assert env.from_string("{{ x }}").render(x=XSS) == escape(XSS, quote=False)
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
+
+
+def test_template_lines_are_joined_without_their_indentation():
+    from peerkit.pages.templating import join_lines
+
+    assert join_lines("<p>\n  <b>{{ x }}</b> text\n</p>\n") == "<p><b>{{ x }}</b> text</p>"
+
+
+def test_importing_the_pages_does_not_load_jinja():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, peerkit.pages.home, peerkit.pages.my_data, peerkit.pages.progress_bar; "
+        "print(sorted({'jinja2', 'markupsafe', 'mistune'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
