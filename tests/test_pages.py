@@ -316,3 +316,15 @@ def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     parser.feed(html)
     parser.close()
     return found
+
+
+def test_templates_compile_without_a_bytecode_cache_folder(monkeypatch):
+    import jinja2
+
+    from peerkit.pages import templating
+
+    def no_folder(*_args, **_kwargs):
+        raise RuntimeError("Cannot determine safe temp directory")
+
+    monkeypatch.setattr(jinja2, "FileSystemBytecodeCache", no_folder)
+    assert templating._bytecode_cache() is None
