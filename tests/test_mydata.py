@@ -6,10 +6,12 @@ import base64
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
 from peerkit.course.data import load_course
+from peerkit.errors import StoreError
 from peerkit.pages.my_data import DOWNLOADS, PREPARE_FAILED, UNDERSTAND, my_data_page
 from peerkit.portfolio.formats import FORMATS
 
@@ -165,3 +167,152 @@ def test_notebook_is_clean_and_shows_the_page():
         "import peerkit\n\npeerkit.my_data_page()"
     ]
     assert all(c["metadata"]["jupyter"]["source_hidden"] for c in code)
+
+
+# --- failures are logged by type and place, never with their message -------------------
+
+SECRET = "My private <b>thoughts</b>"
+
+
+def _peerkit_records(caplog) -> list:
+    return [r for r in caplog.records if r.name == "peerkit"]
+
+
+def _assert_no_secret(caplog) -> None:
+    assert "thoughts" not in caplog.text
+    for record in _peerkit_records(caplog):
+        assert record.exc_info is None  # a traceback would print the message
+        assert "thoughts" not in record.getMessage()
+
+
+@pytest.mark.parametrize("error", [StoreError, OSError, ValueError])
+def test_an_expected_download_failure_is_logged_by_type(page, monkeypatch, caplog, error):
+    import peerkit.portfolio as portfolio
+
+    def broken(*_args, **_kwargs):
+        raise error(SECRET)
+
+    monkeypatch.setattr(portfolio, "export_portfolio", broken)
+    caplog.set_level("WARNING", logger="peerkit")
+    page.prepare_button.click()
+    assert PREPARE_FAILED in page.download_status.value
+    (record,) = _peerkit_records(caplog)
+    assert record.levelname == "WARNING"
+    assert error.__name__ in record.getMessage() and "download" in record.getMessage()
+    _assert_no_secret(caplog)
+
+
+def test_an_unexpected_download_failure_is_logged_with_where_it_happened(page, monkeypatch, caplog):
+    import peerkit.portfolio as portfolio
+
+    def broken_renderer(*_args, **_kwargs):
+        raise KeyError(SECRET)
+
+    monkeypatch.setattr(portfolio, "export_portfolio", broken_renderer)
+    caplog.set_level("WARNING", logger="peerkit")
+    page.prepare_button.click()
+    assert PREPARE_FAILED in page.download_status.value
+    assert "thoughts" not in page.download_status.value
+    (record,) = _peerkit_records(caplog)
+    assert record.levelname == "ERROR"
+    message = record.getMessage()
+    assert "KeyError" in message and "download" in message
+    assert "broken_renderer" in message and "test_mydata.py" in message
+    _assert_no_secret(caplog)
+
+
+def test_a_failure_to_count_before_erasing_is_logged(page, store, monkeypatch, caplog):
+    from peerkit.pages.my_data import ERASE_FAILED
+
+    def broken(_learner):
+        raise OSError(SECRET)
+
+    monkeypatch.setattr(store, "count_revisions", broken)
+    caplog.set_level("WARNING", logger="peerkit")
+    page.erase_button.click()
+    assert ERASE_FAILED in page.erase_status.value
+    assert page.confirm.layout.display == "none"
+    (record,) = _peerkit_records(caplog)
+    assert "OSError" in record.getMessage() and "eras" in record.getMessage()
+    _assert_no_secret(caplog)
+
+
+@pytest.mark.parametrize("error", [ValueError, RuntimeError])
+def test_a_failed_erase_is_logged_and_keeps_the_confirm_step(
+    page, store, monkeypatch, caplog, error
+):
+    from peerkit.pages.my_data import ERASE_FAILED
+
+    def broken(_learner):
+        raise error(SECRET)
+
+    page.erase_button.click()
+    page.understand.value = True
+    monkeypatch.setattr(store, "erase_learner", broken)
+    caplog.set_level("WARNING", logger="peerkit")
+    assert page.erase() is None
+    assert ERASE_FAILED in page.erase_status.value
+    assert "thoughts" not in page.erase_status.value
+    (record,) = _peerkit_records(caplog)
+    assert error.__name__ in record.getMessage()
+    assert record.levelname == ("WARNING" if error is ValueError else "ERROR")
+    assert page.confirm.layout.display == "flex"  # the learner can try again
+    assert store.count_revisions(LEARNER) == 2
+    _assert_no_secret(caplog)
+
+
+def test_a_successful_page_logs_nothing(page, caplog):
+    caplog.set_level("DEBUG", logger="peerkit")
+    page.prepare_button.click()
+    page.erase_button.click()
+    page.understand.value = True
+    page.final_button.click()
+    assert _peerkit_records(caplog) == []
+
+
+# --- learner text arrives escaped -------------------------------------------------------
+
+HOSTILE = ("<script>alert(1)</script>", '" onmouseover="x', "' onfocus='x")
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _elements(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_learner_name_is_shown_as_text(store, course, name):
+    learner = f"sam {name} end"
+    store.save(learner, "m2s1", "chime-now", f"answer {name}")
+    page = my_data_page(store=store, learner=learner, course=course)
+    page.prepare_button.click()
+    page.erase_button.click()
+    html = "".join(getattr(child, "value", "") for child in page.children)
+    html += "".join(link.value for link in page.links.values()) + page.warning.value
+    parsed = _elements(html)
+    assert "script" not in {tag for tag, _attrs in parsed.tags}
+    for tag, attrs in parsed.tags:
+        assert all(not attr.startswith("on") for attr, _value in attrs), tag
+    assert learner in "".join(parsed.text)  # the name, whole, as text
+    assert name not in html
+    # The HTML download names the learner too, escaped the same way.
+    _f, _m, data = _decoded(page, "html")
+    exported = _elements(data.decode("utf-8"))
+    assert "script" not in {tag for tag, _attrs in exported.tags}
+    assert all(not a.startswith("on") for _t, attrs in exported.tags for a, _v in attrs)
+    assert f"Learner: {learner}" in "".join(exported.text)

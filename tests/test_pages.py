@@ -210,3 +210,123 @@ def test_svg_skips_blank_ideas_and_says_when_there_are_none():
     desc = root.find(f"{SVG}desc").text
     assert desc.count("no ideas yet") == 2
     assert list(root.iter(f"{SVG}text")) == []
+
+
+# --- the template environment ---------------------------------------------------------
+
+
+def test_templates_are_autoescaped_and_strict():
+    import jinja2
+
+    from peerkit.pages.templating import environment
+
+    env = environment()
+    assert env is environment()  # built once
+    assert env.from_string("{{ x }}").render(x=XSS) == escape(XSS, quote=False)
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
+
+
+def test_template_lines_are_joined_without_their_indentation():
+    from peerkit.pages.templating import join_lines
+
+    assert join_lines("<p>\n  <b>{{ x }}</b> text\n</p>\n") == "<p><b>{{ x }}</b> text</p>"
+
+
+def test_importing_the_pages_does_not_load_jinja():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, peerkit.pages.home, peerkit.pages.my_data, peerkit.pages.progress_bar; "
+        "print(sorted({'jinja2', 'markupsafe', 'mistune'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --- course text (Markdown) -------------------------------------------------------------
+
+
+def test_course_text_paragraphs_and_bullets():
+    from peerkit.course.markdown import paragraphs_html
+
+    text = "First line\nsame paragraph.\n\nSecond & last.\n\n- one\n- two <i>"
+    assert paragraphs_html(text) == (
+        "<p>First line same paragraph.</p><p>Second &amp; last.</p>"
+        "<ul><li>one</li><li>two &lt;i&gt;</li></ul>"
+    )
+
+
+def test_course_text_lists_may_follow_a_line_and_use_emphasis():
+    from peerkit.course.markdown import paragraphs_html
+
+    html = paragraphs_html("These could include:\n- *why* he thinks so\n- what **help** he needs")
+    assert html == (
+        "<p>These could include:</p>"
+        "<ul><li><em>why</em> he thinks so</li><li>what <strong>help</strong> he needs</li></ul>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        XSS,
+        f"Before {XSS} after",
+        "<div onclick='alert(1)'>block</div>",
+        '<img src=x onerror="alert(1)">',
+        "- <script>alert(1)</script>",
+        "[a link](javascript:alert(1))",
+    ],
+)
+def test_course_text_html_is_escaped(text):
+    from peerkit.course.markdown import paragraphs_html
+
+    html = paragraphs_html(text)
+    tags = {tag for tag, _attrs in _tags(html)}
+    assert tags <= {"p", "ul", "li", "a"}
+    for _tag, attrs in _tags(html):
+        assert all(not name.startswith("on") for name, _value in attrs)
+        assert all("javascript:" not in (value or "") for _name, value in attrs)
+
+
+def test_course_text_indentation_does_not_make_code():
+    from peerkit.course.markdown import paragraphs_html
+
+    indented = """
+        Ian needs to remind Kyle.
+
+        - Why?
+        - How?
+    """
+    assert (
+        paragraphs_html(indented)
+        == "<p>Ian needs to remind Kyle.</p><ul><li>Why?</li><li>How?</li></ul>"
+    )
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    parser = Tags()
+    parser.feed(html)
+    parser.close()
+    return found
+
+
+def test_templates_compile_without_a_bytecode_cache_folder(monkeypatch):
+    import jinja2
+
+    from peerkit.pages import templating
+
+    def no_folder(*_args, **_kwargs):
+        raise RuntimeError("Cannot determine safe temp directory")
+
+    monkeypatch.setattr(jinja2, "FileSystemBytecodeCache", no_folder)
+    assert templating._bytecode_cache() is None

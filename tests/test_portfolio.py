@@ -469,3 +469,23 @@ def test_every_format_is_offered_and_an_unknown_one_is_refused(store, course):
     assert set(FORMATS) == {"docx", "html", "md", "json"}
     with pytest.raises(ValueError, match="Unknown export format"):
         export_portfolio("pdf", LEARNER, store, course)
+
+
+@pytest.mark.parametrize(
+    "payload", ["<script>alert(1)</script>", '" onmouseover="x', "' onfocus='x"]
+)
+def test_html_keeps_hostile_names_and_answers_as_text(store, course, payload):
+    learner = f"alex {payload}"
+    store.save(learner, "m2s1", "chime-now", f"{payload}\nsecond line\n\n{payload}")
+    store.save(learner, "m2s1", "core-behaviours", {"i-commit": payload})
+    store.save(learner, "m2s5", "self-care-toolbox", [payload, "Walking"])
+    store.save(learner, "m2s1", "a-removed-exercise", {payload: payload})
+    html = export_portfolio("html", learner, store, course).decode()
+    assert payload not in html
+    parsed = _parse(html)
+    assert "script" not in {tag for tag, _attrs in parsed.tags}
+    for tag, attrs in parsed.tags:
+        assert all(not name.startswith("on") for name, _value in attrs), tag
+    text = "".join(parsed.text)
+    assert f"Learner: {learner}" in text
+    assert text.count(payload) >= 6  # twice in a paragraph, a part, a list item, a label, ...

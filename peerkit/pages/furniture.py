@@ -1,17 +1,18 @@
-"""Page furniture shared by Voilà and JupyterLab: styling, overview, support lines."""
+"""Page furniture shared by Voilà and JupyterLab: styling, privacy note, session objectives."""
 
 from __future__ import annotations
 
 import sys
 from functools import cache
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from peerkit import paths
 from peerkit.course.data import Course, SessionInfo
+from peerkit.pages.templating import macros
 
 CSS_PARTS = ("voila", "templates", "peerkit", "static", "peerkit.css")
+TEMPLATE = "pages/furniture.html.j2"
 
 
 @cache
@@ -27,36 +28,26 @@ def course_css() -> str:
     return ""
 
 
-def support_html(course: Course) -> str:
-    items = "".join(
-        f"<li><strong>{escape(line.name)}</strong>: {escape(line.contact)}"
-        + (f" ({escape(line.detail)})" if line.detail else "")
-        + "</li>"
-        for line in course.support_lines
-    )
-    return (
-        '<aside class="peerkit-support" aria-label="Where to get support">'
-        f"<h2>Where to get support</h2><p>{escape(course.support_intro)}</p>"
-        f"<ul>{items}</ul></aside>"
-    )
+def style_html() -> str:
+    """The course stylesheet in a <style> element, for JupyterLab (Voilà's template links it)."""
+    from markupsafe import Markup
+
+    # Trusted markup: our own stylesheet; escaping it would break selectors and quotes.
+    return str(macros(TEMPLATE).style(Markup(course_css())))
 
 
 def privacy_html(course: Course) -> str:
-    return f'<p class="peerkit-privacy">{escape(course.privacy)}</p>'
+    """The course's privacy statement, one paragraph."""
+    return str(macros(TEMPLATE).privacy(course))
 
 
 def objectives_html(info: SessionInfo) -> str:
-    if not info.objectives:
-        return ""
-    items = "".join(f"<li>{escape(o)}</li>" for o in info.objectives)
-    return (
-        '<section class="peerkit-objectives" aria-label="In this session">'
-        f"<h2>In this session you will</h2><ul>{items}</ul></section>"
-    )
+    """'In this session you will' and the session's objectives (nothing when it has none)."""
+    return str(macros(TEMPLATE).objectives(info))
 
 
 def lab_overview(course: Course, info: SessionInfo) -> Any:
     """What JupyterLab users see at the top of a session: styling and objectives."""
     from IPython.display import HTML
 
-    return HTML(f"<style>{course_css()}</style>{objectives_html(info)}")
+    return HTML(style_html() + objectives_html(info))

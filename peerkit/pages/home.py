@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from peerkit.course.data import Course, load_course
+from peerkit.course.data import Course, ModuleInfo, SessionInfo, load_course
 from peerkit.course.progress import SessionProgress, course_progress, module_totals, next_session
 from peerkit.identity import current_learner
-from peerkit.pages.furniture import course_css, privacy_html
+from peerkit.pages.furniture import style_html
+from peerkit.pages.templating import macros
 
 PROFILE_SESSION, NAME_EXERCISE = "profile", "display-name"
 MY_DATA_PAGE = "my-data.ipynb"
+TEMPLATE = "pages/home.html.j2"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session on the home page: what it is, the learner's progress, when last worked."""
+
+    info: SessionInfo
+    state: SessionProgress
+    when: str
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    """One module on the home page: exercises answered of the total, and its sessions."""
+
+    module: ModuleInfo
+    done: int
+    total: int
+    sessions: tuple[SessionRow, ...]
 
 
 def _when(moment: datetime | None) -> str:
@@ -23,75 +44,29 @@ def _when(moment: datetime | None) -> str:
     return f"last worked on {local.day} {local:%b %Y}"
 
 
-def _bar(done: int, total: int, label: str) -> str:
-    return (
-        f'<progress max="{max(total, 1)}" value="{done}" aria-label="{escape(label)}"></progress>'
-    )
-
-
 def continue_html(course: Course, progress: dict[str, SessionProgress]) -> str:
     """'Continue where you left off' with a link, or a word of congratulation."""
     info = next_session(course, progress)
     if info is None:
-        return (
-            '<p class="peerkit-continue">You have answered every exercise in the sessions '
-            "that are ready. Well done.</p>"
-        )
-    state = progress[info.id]
-    verb = "Continue where you left off" if state.last_worked else "Start here"
-    module = course.module(info.module_id)
-    return (
-        f'<p class="peerkit-continue"><span>{verb}:</span> '
-        f'<a class="peerkit-continue-link" href="{escape(info.notebook)}">'
-        f"Module {module.number}, {escape(info.heading)}</a></p>"
-    )
+        return str(macros(TEMPLATE).continue_link(None, "", None))
+    verb = "Continue where you left off" if progress[info.id].last_worked else "Start here"
+    return str(macros(TEMPLATE).continue_link(info, verb, course.module(info.module_id)))
 
 
 def home_html(course: Course, progress: dict[str, SessionProgress]) -> str:
     """Both modules with every session, its progress and when it was last worked on."""
-    parts = ['<div class="peerkit-home">']
-    for module in course.modules:
-        done, total = module_totals(module, progress)
-        parts.append(
-            f'<section class="peerkit-module" aria-labelledby="{escape(module.id)}-h">'
-            f'<h2 id="{escape(module.id)}-h">Module {module.number}: {escape(module.title)}</h2>'
+    rows = [
+        ModuleRow(
+            module,
+            *module_totals(module, progress),
+            tuple(
+                SessionRow(info, progress[info.id], _when(progress[info.id].last_worked))
+                for info in module.sessions
+            ),
         )
-        if module.subtitle:
-            parts.append(f"<p>{escape(module.subtitle)}</p>")
-        if total:
-            label = f"Module {module.number}: {done} of {total} exercises answered"
-            parts.append(
-                f'<div class="peerkit-module-progress"><span>{escape(label)}</span>'
-                f"{_bar(done, total, label)}</div>"
-            )
-        parts.append('<ol class="peerkit-sessions">')
-        for info in module.sessions:
-            state = progress[info.id]
-            title = escape(info.heading)
-            if not state.available:
-                parts.append(
-                    f'<li class="peerkit-session peerkit-soon" data-session="{escape(info.id)}">'
-                    f'<span>{title}</span> <span class="peerkit-tag">coming soon</span></li>'
-                )
-                continue
-            label = f"{state.answered} of {state.total} exercises answered"
-            parts.append(
-                f'<li class="peerkit-session" data-session="{escape(info.id)}">'
-                f'<a href="{escape(info.notebook)}">{title}</a>'
-                f'<span class="peerkit-progress-text">{label}'
-                f' · <span class="peerkit-last-worked">{_when(state.last_worked)}</span></span>'
-                f"{_bar(state.answered, state.total, f'{info.title}: {label}')}</li>"
-            )
-        parts.append("</ol></section>")
-    parts.append(
-        '<section class="peerkit-my-data-link"><h2>Your answers, your data</h2>'
-        f"{privacy_html(course)}"
-        f'<p><a class="peerkit-portfolio-link" href="{MY_DATA_PAGE}">Download my portfolio</a>'
-        f' · <a href="{MY_DATA_PAGE}#erase">My data: what is stored, and erasing it</a></p>'
-        "</section>"
-    )
-    parts.append("</div>")
-    return "".join(parts)
+        for module in course.modules
+    ]
+    return str(macros(TEMPLATE).home(course, rows, MY_DATA_PAGE))
 
 
 def course_home(root: Path | None = None) -> Any:
@@ -118,7 +93,7 @@ def course_home(root: Path | None = None) -> Any:
         display(widgets.HTML(html) if in_voila() else HTML(html))
 
     if not in_voila():
-        display(HTML(f"<style>{course_css()}</style>"))
+        display(HTML(style_html()))
     name = ShortText(
         AnswerSlot(store, learner, PROFILE_SESSION, NAME_EXERCISE),
         "Your name on this course (as you would like to be greeted)",
@@ -126,9 +101,5 @@ def course_home(root: Path | None = None) -> Any:
     display(name)
     show_html(continue_html(course, progress))
     show_html(home_html(course, progress))
-    show_html(
-        '<h2 id="chime-wheel">Your CHIME wheel</h2><p>Rate the five CHIME processes any time. '
-        "Each reading is kept with its date and drawn on the same wheel, so you can see "
-        "change over time. Only you can see it.</p>"
-    )
+    show_html(str(macros(TEMPLATE).chime_intro()))
     display(ChimeWheel(AnswerSlot(store, learner, CHIME_SESSION, CHIME_EXERCISE), "My CHIME wheel"))

@@ -2,19 +2,30 @@
 
 Downloads are built only when the learner asks (``Prepare downloads``) and are
 offered as ``data:`` links. Erasing needs three deliberate steps. Learner text
-is escaped wherever it becomes HTML and never appears in a message or a log.
+is escaped wherever it becomes HTML (the page's templates are autoescaped) and
+never appears in a message or a log: a failure shows the learner a calm message
+and logs only the exception's type (and, for one peerkit did not expect, where
+it was raised), since an exception's message could hold learner text.
 """
 
 from __future__ import annotations
 
 import base64
-from html import escape
+import logging
+import traceback
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from peerkit.course.data import Course
+from peerkit.errors import PeerkitError
+from peerkit.pages.templating import macros
 from peerkit.store.answer_store import AnswerStore
+
+log = logging.getLogger("peerkit")
+TEMPLATE = "pages/my_data.html.j2"
+#: Failures the page expects now and then (store, disk, bad data): logged as warnings.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (PeerkitError, OSError, ValueError)
 
 #: The downloads offered, in order: format and link text.
 DOWNLOADS = (
@@ -83,18 +94,11 @@ class MyDataPage(widgets.VBox):
         super().__init__(
             [
                 widgets.HTML(self._about_html()),
-                widgets.HTML(
-                    "<h2>Download your answers</h2><p>Prepare your downloads, then choose "
-                    "one. The files hold your private reflections: keep them somewhere "
-                    "safe, and share them only if you choose to.</p>"
-                ),
+                widgets.HTML(str(macros(TEMPLATE).downloads_intro())),
                 self.prepare_button,
                 self.download_status,
                 *self.links.values(),
-                widgets.HTML(
-                    "<h2>Erase everything</h2><p>You can erase every answer you have saved "
-                    "in this course, with all its earlier versions.</p>"
-                ),
+                widgets.HTML(str(macros(TEMPLATE).erase_intro())),
                 self.erase_button,
                 self.confirm,
                 self.erase_status,
@@ -103,23 +107,8 @@ class MyDataPage(widgets.VBox):
         self.add_class("peerkit-my-data")
 
     def _about_html(self) -> str:
-        location = self.store.location
-        if self.store.is_sqlite and self.store.path is not None:
-            where = (
-                f"In a file on this computer, <code>{escape(location)}</code>, "
-                "which only your user account can open."
-            )
-        else:
-            where = f"In {escape(location)}, under your learner name."
-        return (
-            "<h2>What is stored</h2>"
-            "<p>Every answer you write in this course, and every earlier version of it, "
-            "each with the date and time it was saved. They are kept under your learner "
-            f"name, <strong>{escape(self.learner)}</strong>.</p>"
-            f"<h2>Where it is kept</h2><p>{where}</p>"
-            "<h2>Who can see it</h2><p>Only you, through this course. Facilitators and "
-            "other learners cannot see your answers unless you share an export with them.</p>"
-        )
+        in_file = self.store.is_sqlite and self.store.path is not None
+        return str(macros(TEMPLATE).about(self.learner, self.store.location, in_file))
 
     # --- downloads --------------------------------------------------------
     def prepare_downloads(self) -> None:
@@ -132,11 +121,10 @@ class MyDataPage(widgets.VBox):
                 data = export_portfolio(fmt, self.learner, self.store, self.course, self.root)
                 mime = export_format(fmt).mime
                 href = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-                self.links[fmt].value = (
-                    f'<a class="peerkit-download" download="{escape(default_filename(fmt))}" '
-                    f'href="{escape(href)}">{escape(text)}</a>'
-                )
-        except Exception:  # a UI boundary: show a calm message, never the error's text
+                link = macros(TEMPLATE).download_link(default_filename(fmt), href, text)
+                self.links[fmt].value = str(link)
+        except Exception as exc:  # a UI boundary: show a calm message, never the error's text
+            _log_failure("preparing downloads", exc)
             self._clear_links()
             self._say(self.download_status, PREPARE_FAILED, error=True)
             return
@@ -153,16 +141,11 @@ class MyDataPage(widgets.VBox):
 
         try:
             count = self.store.count_revisions(self.learner)
-        except Exception:
+        except Exception as exc:  # a UI boundary, as above
+            _log_failure("counting answers before erasing", exc)
             self._say(self.erase_status, ERASE_FAILED, error=True)
             return
-        self.warning.value = (
-            '<div class="peerkit-warning" role="alert"><p><strong>This erases all of your '
-            f"answers in every session: {versions_text(count)}.</strong> "
-            "It cannot be undone. If you want to keep them, download your portfolio first. "
-            "Close any other course pages before you erase, or what they show could be "
-            "saved again.</p></div>"
-        )
+        self.warning.value = str(macros(TEMPLATE).erase_warning(versions_text(count)))
         self.understand.value = False
         self.confirm.layout.display = "flex"
         self._say(self.erase_status, "")
@@ -184,9 +167,11 @@ class MyDataPage(widgets.VBox):
         problem = ""
         try:
             removed = self.store.erase_learner(self.learner)
-        except ScrubIncomplete as exc:
+        except ScrubIncomplete as exc:  # erased, but old copies may remain: peerkit's own text
+            _log_failure("clearing old copies after erasing", exc)
             removed, problem = exc.removed, str(exc)
-        except Exception:
+        except Exception as exc:  # a UI boundary, as above
+            _log_failure("erasing answers", exc)
             self._say(self.erase_status, ERASE_FAILED, error=True)
             return None
         self.understand.value = False
@@ -201,8 +186,37 @@ class MyDataPage(widgets.VBox):
         if not text:
             target.value = ""
             return
-        role, css = ("alert", "peerkit-status-error") if error else ("status", "peerkit-status-ok")
-        target.value = f'<p class="{css}" role="{role}">{escape(text)}</p>'
+        target.value = str(macros(TEMPLATE).status(text, error))
+
+
+def _log_failure(action: str, exc: Exception) -> None:
+    """Log that ``action`` failed, by exception type: never the message (it may hold learner
+    text). An unexpected exception is logged as an error, with where it was raised."""
+    kind = _type_name(exc)
+    if exc.__cause__ is not None:
+        kind = f"{kind} from {_type_name(exc.__cause__)}"
+    if isinstance(exc, EXPECTED_ERRORS):
+        log.warning("My data: %s failed (%s)", action, kind)
+    else:
+        log.error("My data: %s failed unexpectedly (%s, raised at %s)", action, kind, _where(exc))
+
+
+def _type_name(exc: BaseException) -> str:
+    kind = type(exc)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def _where(exc: BaseException) -> str:
+    """'portfolio/render_html.py:42 in _exercise': the innermost frame, without its source."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "an unknown place"
+    frame = frames[-1]
+    return f"{'/'.join(Path(frame.filename).parts[-2:])}:{frame.lineno} in {frame.name}"
 
 
 def _button(text: str, css: str, *, style: str = "") -> widgets.Button:

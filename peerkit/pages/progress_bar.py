@@ -6,7 +6,10 @@ from collections.abc import Iterable
 
 import ipywidgets as widgets
 
+from peerkit.pages.templating import macros
 from peerkit.store.answer_store import Revision
+
+TEMPLATE = "pages/progress_bar.html.j2"
 
 
 class ProgressBar(widgets.HTML):
@@ -29,10 +32,4 @@ class ProgressBar(widgets.HTML):
         self._draw()
 
     def _draw(self) -> None:
-        done = len(self.answered)
-        text = f"Your progress: {done} of {self.total} exercises answered"
-        self.value = (
-            f'<div class="peerkit-progress" role="status">{text}'
-            f'<progress max="{max(self.total, 1)}" value="{done}" aria-hidden="true"></progress>'
-            "</div>"
-        )
+        self.value = str(macros(TEMPLATE).progress(len(self.answered), self.total))

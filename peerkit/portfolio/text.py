@@ -40,12 +40,6 @@ def one_line(text: str) -> str:
     return " ".join(printable(text).split())
 
 
-def long_date(moment: datetime) -> str:
-    """'4 March 2025' in local time."""
-    local = moment.astimezone()
-    return f"{local.day} {local:%B %Y}"
-
-
 def date_and_time(moment: datetime) -> str:
     """'4 March 2025, 10:42' in local time."""
     local = moment.astimezone()
