@@ -43,7 +43,7 @@ def ready_pool_factory(original: Any) -> Any:
         if not preheat_kernel:
             return manager
 
-        class ReadyPoolKernelManager(manager):  # type: ignore[valid-type,misc]
+        class ReadyPoolKernelManager(manager):
             def __init__(self, *a: Any, **kw: Any) -> None:
                 super().__init__(*a, **kw)
                 if not isinstance(getattr(self, "_pools", None), dict):
