@@ -163,9 +163,7 @@ def test_notebook_is_clean_and_shows_the_page():
     assert nb["cells"][0]["cell_type"] == "markdown"
     assert "".join(nb["cells"][0]["source"]).startswith("# My data")
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert ["".join(c["source"]) for c in code] == [
-        "import peerkit\n\npeerkit.my_data_page()"
-    ]
+    assert ["".join(c["source"]) for c in code] == ["import peerkit\n\npeerkit.my_data_page()"]
     assert all(c["metadata"]["jupyter"]["source_hidden"] for c in code)
 
 

@@ -245,6 +245,22 @@ def test_importing_the_pages_does_not_load_jinja():
     assert out.stdout.strip() == "[]"
 
 
+def test_a_session_page_without_a_scenario_needs_no_template_engine():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from peerkit.session import Session\n"
+        "from peerkit.store.answer_store import AnswerStore\n"
+        "s = Session('m2s1', store=AnswerStore('sqlite://'), learner='a', autosave_delay=None)\n"
+        "s.progress_bar(); s.reflection('chime-now', 'How?'); s.chime_wheel()\n"
+        "print(sorted({'jinja2', 'mistune'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 # --- course text (Markdown) -------------------------------------------------------------
 
 
@@ -318,15 +334,3 @@ def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     parser.feed(html)
     parser.close()
     return found
-
-
-def test_templates_compile_without_a_bytecode_cache_folder(monkeypatch):
-    import jinja2
-
-    from peerkit.pages import templating
-
-    def no_folder(*_args, **_kwargs):
-        raise RuntimeError("Cannot determine safe temp directory")
-
-    monkeypatch.setattr(jinja2, "FileSystemBytecodeCache", no_folder)
-    assert templating._bytecode_cache() is None

@@ -6,14 +6,13 @@ from collections.abc import Iterable
 
 import ipywidgets as widgets
 
-from peerkit.pages.templating import macros
 from peerkit.store.answer_store import Revision
-
-TEMPLATE = "pages/progress_bar.html.j2"
+from peerkit.store.answers import is_answered
 
 
 class ProgressBar(widgets.HTML):
-    """'3 of 6 exercises answered', as text and a <progress> bar."""
+    """'3 of 6 exercises answered', as text and a <progress> bar (two numbers, no text:
+    drawn without a template so that session pages need no template engine)."""
 
     def __init__(self, total: int, answered: Iterable[str] = ()) -> None:
         super().__init__()
@@ -23,8 +22,6 @@ class ProgressBar(widgets.HTML):
         self._draw()
 
     def record(self, revision: Revision) -> None:
-        from peerkit.store.answers import is_answered
-
         if is_answered(revision.value):
             self.answered.add(revision.exercise)
         else:
@@ -32,4 +29,9 @@ class ProgressBar(widgets.HTML):
         self._draw()
 
     def _draw(self) -> None:
-        self.value = str(macros(TEMPLATE).progress(len(self.answered), self.total))
+        done, total = len(self.answered), int(self.total)
+        self.value = (
+            f'<div class="peerkit-progress" role="status">Your progress: {done} of {total} '
+            f'exercises answered<progress max="{max(total, 1)}" value="{done}" '
+            'aria-hidden="true"></progress></div>'
+        )

@@ -16,7 +16,8 @@ between inline elements shows on the page). Text that needs a space stays on
 one line, or spells it out as ``{{ " " }}``.
 
 jinja2 costs tens of milliseconds to import, and this runs in learners' kernels,
-so nothing is imported until the first page is drawn.
+so nothing is imported until the first page is drawn (session pages never need
+it: their progress bar is two numbers).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment
+    from jinja2 import Environment
 
 PACKAGE = Path(__file__).resolve().parent.parent
 #: Template name prefix -> the folder its templates are in.
@@ -34,11 +35,6 @@ FOLDERS = {
     "pages": PACKAGE / "pages" / "templates",
     "portfolio": PACKAGE / "portfolio" / "templates",
 }
-
-
-#: Cache file names. Entries are checked against the template source, not against
-#: join_lines: change the number whenever join_lines changes.
-CACHE_PATTERN = "__peerkit1_%s.cache"
 
 
 def join_lines(source: str) -> str:
@@ -64,25 +60,7 @@ def environment() -> Environment:
         keep_trailing_newline=False,
         # Templates are files in the installed package: no need to stat them on every use.
         auto_reload=False,
-        bytecode_cache=_bytecode_cache(),
     )
-
-
-def _bytecode_cache() -> BytecodeCache | None:
-    """Compiled templates kept between kernels, in jinja's per-user temporary folder.
-
-    Compiling the pages' templates takes tens of milliseconds in every new kernel;
-    loading them compiled takes about one. The folder is private to the user
-    (jinja creates it mode 0700 and checks its owner), holds only template code,
-    and each entry is checked against its template's source. Without a usable
-    folder, templates are compiled each time.
-    """
-    from jinja2 import FileSystemBytecodeCache
-
-    try:
-        return FileSystemBytecodeCache(pattern=CACHE_PATTERN)
-    except (OSError, RuntimeError):  # no safe temporary folder
-        return None
 
 
 def render(name: str, /, **context: Any) -> str:
