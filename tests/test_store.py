@@ -8,7 +8,7 @@ import threading
 from datetime import UTC
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.store.answer_store import AnswerStore
@@ -112,6 +112,46 @@ def test_current_answers_gives_newest_revision_of_each_exercise(store):
         ("m2s1", "chime-now"),
         ("m2s1", "who-am-i-map"),
     }
+
+
+def test_all_revisions_gives_every_revision_ordered_by_session_exercise_id(store):
+    store.save("alex", "m2s2", "values", ["Hope"])
+    store.save("alex", "m2s1", "who-am-i-map", {"i-am": "curious"})
+    store.save("alex", "m2s1", "chime-now", "old")
+    store.save("sam", "m2s1", "chime-now", "Sam's answer")
+    store.save("alex", "m2s1", "chime-now", "new")
+    store.save("alex", "m2s2", "values", ["Hope", "Trust"])
+    revisions = store.all_revisions("alex")
+    assert [(r.session, r.exercise, r.value) for r in revisions] == [
+        ("m2s1", "chime-now", "old"),
+        ("m2s1", "chime-now", "new"),
+        ("m2s1", "who-am-i-map", {"i-am": "curious"}),
+        ("m2s2", "values", ["Hope"]),
+        ("m2s2", "values", ["Hope", "Trust"]),
+    ]
+    assert {r.learner for r in revisions} == {"alex"}
+    for session, exercise in {(r.session, r.exercise) for r in revisions}:
+        history = store.history("alex", session, exercise)
+        assert [r for r in revisions if (r.session, r.exercise) == (session, exercise)] == history
+    assert store.all_revisions("nobody") == []
+
+
+def test_all_revisions_is_one_query(store):
+    for n in range(5):
+        store.save("alex", f"m2s{n}", "chime-now", "first")
+        store.save("alex", f"m2s{n}", "chime-now", "second")
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        revisions = store.all_revisions("alex")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(revisions) == 10
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
 
 
 def test_learners_are_isolated(store):

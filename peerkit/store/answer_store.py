@@ -143,6 +143,20 @@ class AnswerStore:
             ).all()
         return [_revision(row) for row in rows]
 
+    def all_revisions(self, learner: str) -> list[Revision]:
+        """Every revision of every answer of ``learner``, in one query.
+
+        Ordered by session, then exercise, then id (so each answer's revisions are
+        together, oldest first).
+        """
+        with self._read() as conn:
+            rows = conn.execute(
+                select(revisions)
+                .where(revisions.c.learner == learner)
+                .order_by(revisions.c.session, revisions.c.exercise, revisions.c.id)
+            ).all()
+        return [_revision(row) for row in rows]
+
     def count_revisions(self, learner: str) -> int:
         """How many saved revisions the learner has (what ``erase_learner`` removes)."""
         from peerkit.store import erase
