@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 import threading
@@ -187,18 +188,43 @@ def test_file_database_folder_is_0700_and_file_is_0600(file_store, db_path):
     assert _mode(db_path) == 0o600
 
 
-def test_existing_loose_permissions_are_tightened(db_path):
-    db_path.parent.mkdir(mode=0o755)
-    db_path.parent.chmod(0o755)
+def test_existing_loose_file_permissions_are_tightened(db_path):
+    db_path.parent.mkdir(mode=0o700)
     db_path.touch()
     db_path.chmod(0o644)
     wal = db_path.with_name(db_path.name + "-wal")
     wal.touch()
     wal.chmod(0o644)
     with AnswerStore(_url(db_path)):
-        assert _mode(db_path.parent) == 0o700
         assert _mode(db_path) == 0o600
         assert _mode(wal) == 0o600
+
+
+@pytest.mark.parametrize("folder_mode", [0o1777, 0o755])
+def test_folder_peerkit_did_not_create_keeps_its_mode(tmp_path, folder_mode):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(folder_mode)
+    db_path = folder / "answers.sqlite3"
+    with AnswerStore(_url(db_path)) as answer_store:
+        answer_store.save("alex", "m2s1", "chime-now", "private words")
+        assert _mode(folder) == folder_mode
+        assert _mode(db_path) == 0o600
+
+
+def test_missing_folders_are_created_0700_one_by_one(tmp_path):
+    tmp_path.chmod(0o755)
+    db_path = tmp_path / "outer" / "inner" / "answers.sqlite3"
+    old_umask = os.umask(0o002)  # a loose umask must not loosen the folders
+    try:
+        with AnswerStore(_url(db_path)):
+            pass
+    finally:
+        os.umask(old_umask)
+    assert _mode(tmp_path / "outer") == 0o700
+    assert _mode(tmp_path / "outer" / "inner") == 0o700
+    assert _mode(tmp_path) == 0o755
+    assert _mode(db_path) == 0o600
 
 
 def test_wal_and_shm_files_are_0600(file_store, db_path):

@@ -21,13 +21,14 @@ PRAGMAS = (
 WRITE_OPTION = "peerkit_write"
 
 
-def prepare_file(path: Path) -> None:
-    """Create the database's folder (0700) and file (0600) before SQLite does.
+def prepare_file(path: Path) -> list[Path]:
+    """Create the database's missing folders (0700) and its file (0600) before SQLite does.
 
-    SQLite gives the -wal and -shm files the database file's permissions.
+    Only folders made here are given mode 0700: a folder that already exists (such as
+    /tmp, mode 1777) keeps its mode. SQLite gives the -wal and -shm files the database
+    file's permissions. Returns the folders made, outermost first.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path.parent, 0o700)
+    created = make_folders(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
@@ -35,6 +36,25 @@ def prepare_file(path: Path) -> None:
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.chmod(side, 0o600)
+    return created
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and its missing parents one by one, each 0700; return those made."""
+    missing: list[Path] = []
+    current = folder
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    created: list[Path] = []
+    for each in reversed(missing):
+        try:
+            each.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile by someone else: not ours to change
+            continue
+        os.chmod(each, 0o700)  # exactly 0700, whatever the umask made of it
+        created.append(each)
+    return created
 
 
 def install_pragmas(engine: Engine) -> None:
