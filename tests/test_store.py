@@ -6,6 +6,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from datetime import UTC
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import event, select
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.schema import SCHEMA_VERSION, meta
+from peerkit.store.sqlite import BUSY_TIMEOUT_MS
 
 CANARY = "CANARY-learner-text-7f3a9c"
 
@@ -379,3 +381,66 @@ def test_two_threads_saving_to_one_file_lose_nothing(db_path):
         f"thread {i} draft {n}" for i in (1, 2) for n in range(per_thread)
     }
     assert len({r.id for r in history}) == 2 * per_thread
+
+
+# --- lock waits ------------------------------------------------------------------
+
+
+def _hold_write_lock(db_path):
+    """Another connection with an open write transaction (as another kernel mid-save)."""
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO peerkit_meta (key, value) VALUES ('lock-test', 'held')")
+    return holder
+
+
+def test_a_blocked_write_waits_for_the_lock_by_default(file_store, db_path):
+    holder = _hold_write_lock(db_path)
+    results: list[object] = []
+
+    def save():
+        try:
+            results.append(file_store.save("alex", "m2s1", "chime-now", "waited"))
+        except BaseException as exc:  # reported by the main thread
+            results.append(exc)
+
+    thread = threading.Thread(target=save)
+    try:
+        thread.start()
+        thread.join(timeout=1.5)
+        assert thread.is_alive(), "the save should still be waiting for the lock"
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+        thread.join()
+    assert len(results) == 1 and not isinstance(results[0], BaseException), results
+    assert file_store.latest("alex", "m2s1", "chime-now").value == "waited"
+
+
+def test_wait_briefly_makes_a_blocked_write_fail_within_a_second(file_store, db_path):
+    file_store.wait_briefly()
+    assert file_store.busy_timeout_ms <= 500
+    holder = _hold_write_lock(db_path)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError):
+            file_store.save("alex", "m2s1", "chime-now", "gave up")
+        elapsed = time.monotonic() - started
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert elapsed < 1.0
+    assert elapsed >= file_store.busy_timeout_ms / 1000 * 0.8  # it did wait, briefly
+    assert file_store.latest("alex", "m2s1", "chime-now") is None
+    file_store.save("alex", "m2s1", "chime-now", "once free")  # the lock is free again
+    assert file_store.latest("alex", "m2s1", "chime-now").value == "once free"
+
+
+def test_busy_timeout_is_set_on_each_transaction(file_store):
+    with file_store._write() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+    file_store.wait_briefly(250)
+    with file_store._write() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250
+    with file_store._read() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250

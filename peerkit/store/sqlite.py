@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+#: How long a transaction waits for another connection's lock before failing.
 BUSY_TIMEOUT_MS = 10_000
+#: The wait for a last save that must finish soon (the kernel is shutting down).
+BRIEF_BUSY_TIMEOUT_MS = 500
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -19,6 +22,8 @@ PRAGMAS = (
 )
 #: Execution option that makes a transaction start with BEGIN IMMEDIATE.
 WRITE_OPTION = "peerkit_write"
+#: Execution option: the transaction's lock wait in milliseconds (else BUSY_TIMEOUT_MS).
+BUSY_OPTION = "peerkit_busy_timeout_ms"
 
 
 def prepare_file(path: Path) -> list[Path]:
@@ -58,7 +63,11 @@ def make_folders(folder: Path) -> list[Path]:
 
 
 def install_pragmas(engine: Engine) -> None:
-    """Set the pragmas on every new connection and take writes with BEGIN IMMEDIATE."""
+    """Set the pragmas on every new connection and take writes with BEGIN IMMEDIATE.
+
+    Each transaction first sets its own lock wait (the BUSY_OPTION execution option),
+    since a pooled connection keeps whatever wait an earlier transaction set.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -73,7 +82,10 @@ def install_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(WRITE_OPTION):
+        options = connection.get_execution_options()
+        timeout_ms = int(options.get(BUSY_OPTION, BUSY_TIMEOUT_MS))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={timeout_ms}").close()
+        if options.get(WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
