@@ -20,7 +20,9 @@ OLD_DATABASE = FIXTURES / "answers-main-e042dbb.sqlite3"
 
 
 def _maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_old_database", FIXTURES / "make_old_database.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_old_database", FIXTURES / "make_old_database.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

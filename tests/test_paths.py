@@ -21,7 +21,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG layout is Linux's")
-def test_data_dir_follows_xdg_data_home(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_data_dir_follows_xdg_data_home(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert paths.data_dir() == tmp_path / "xdg" / "peerkit"
     assert paths.database_url() == f"sqlite:///{tmp_path / 'xdg' / 'peerkit' / 'answers.sqlite3'}"

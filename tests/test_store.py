@@ -8,6 +8,7 @@ import stat
 import threading
 import time
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -117,7 +118,9 @@ def test_current_answers_gives_newest_revision_of_each_exercise(store):
     }
 
 
-def test_all_revisions_gives_every_revision_ordered_by_session_exercise_id(store):
+def test_all_revisions_gives_every_revision_ordered_by_session_exercise_id(
+    store: AnswerStore,
+) -> None:
     store.save("alex", "m2s2", "values", ["Hope"])
     store.save("alex", "m2s1", "who-am-i-map", {"i-am": "curious"})
     store.save("alex", "m2s1", "chime-now", "old")
@@ -139,13 +142,13 @@ def test_all_revisions_gives_every_revision_ordered_by_session_exercise_id(store
     assert store.all_revisions("nobody") == []
 
 
-def test_all_revisions_is_one_query(store):
+def test_all_revisions_is_one_query(store: AnswerStore) -> None:
     for n in range(5):
         store.save("alex", f"m2s{n}", "chime-now", "first")
         store.save("alex", f"m2s{n}", "chime-now", "second")
     statements: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args):
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         statements.append(statement)
 
     event.listen(store.engine, "before_cursor_execute", count)
@@ -190,7 +193,7 @@ def test_file_database_folder_is_0700_and_file_is_0600(file_store, db_path):
     assert _mode(db_path) == 0o600
 
 
-def test_existing_loose_file_permissions_are_tightened(db_path):
+def test_existing_loose_file_permissions_are_tightened(db_path: Path) -> None:
     db_path.parent.mkdir(mode=0o700)
     db_path.touch()
     db_path.chmod(0o644)
@@ -203,7 +206,7 @@ def test_existing_loose_file_permissions_are_tightened(db_path):
 
 
 @pytest.mark.parametrize("folder_mode", [0o1777, 0o755])
-def test_folder_peerkit_did_not_create_keeps_its_mode(tmp_path, folder_mode):
+def test_folder_peerkit_did_not_create_keeps_its_mode(tmp_path: Path, folder_mode: int) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     folder.chmod(folder_mode)
@@ -214,7 +217,7 @@ def test_folder_peerkit_did_not_create_keeps_its_mode(tmp_path, folder_mode):
         assert _mode(db_path) == 0o600
 
 
-def test_missing_folders_are_created_0700_one_by_one(tmp_path):
+def test_missing_folders_are_created_0700_one_by_one(tmp_path: Path) -> None:
     tmp_path.chmod(0o755)
     db_path = tmp_path / "outer" / "inner" / "answers.sqlite3"
     old_umask = os.umask(0o002)  # a loose umask must not loosen the folders
@@ -350,13 +353,13 @@ def test_store_error_hides_learner_text_when_table_is_missing(store):
 # --- concurrency -------------------------------------------------------------------
 
 
-def test_two_threads_saving_to_one_file_lose_nothing(db_path):
+def test_two_threads_saving_to_one_file_lose_nothing(db_path: Path) -> None:
     per_thread = 50
     stores = [AnswerStore(_url(db_path)), AnswerStore(_url(db_path))]
     barrier = threading.Barrier(len(stores))
     errors: list[BaseException] = []
 
-    def work(index, answer_store):
+    def work(index: int, answer_store: AnswerStore) -> None:
         try:
             barrier.wait()
             for n in range(per_thread):
@@ -386,7 +389,7 @@ def test_two_threads_saving_to_one_file_lose_nothing(db_path):
 # --- lock waits ------------------------------------------------------------------
 
 
-def _hold_write_lock(db_path):
+def _hold_write_lock(db_path: Path) -> sqlite3.Connection:
     """Another connection with an open write transaction (as another kernel mid-save)."""
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -394,11 +397,13 @@ def _hold_write_lock(db_path):
     return holder
 
 
-def test_a_blocked_write_waits_for_the_lock_by_default(file_store, db_path):
+def test_a_blocked_write_waits_for_the_lock_by_default(
+    file_store: AnswerStore, db_path: Path
+) -> None:
     holder = _hold_write_lock(db_path)
     results: list[object] = []
 
-    def save():
+    def save() -> None:
         try:
             results.append(file_store.save("alex", "m2s1", "chime-now", "waited"))
         except BaseException as exc:  # reported by the main thread
@@ -414,10 +419,13 @@ def test_a_blocked_write_waits_for_the_lock_by_default(file_store, db_path):
         holder.close()
         thread.join()
     assert len(results) == 1 and not isinstance(results[0], BaseException), results
-    assert file_store.latest("alex", "m2s1", "chime-now").value == "waited"
+    waited = file_store.latest("alex", "m2s1", "chime-now")
+    assert waited is not None and waited.value == "waited"
 
 
-def test_wait_briefly_makes_a_blocked_write_fail_within_a_second(file_store, db_path):
+def test_wait_briefly_makes_a_blocked_write_fail_within_a_second(
+    file_store: AnswerStore, db_path: Path
+) -> None:
     file_store.wait_briefly()
     assert file_store.busy_timeout_ms <= 500
     holder = _hold_write_lock(db_path)
@@ -433,10 +441,11 @@ def test_wait_briefly_makes_a_blocked_write_fail_within_a_second(file_store, db_
     assert elapsed >= file_store.busy_timeout_ms / 1000 * 0.8  # it did wait, briefly
     assert file_store.latest("alex", "m2s1", "chime-now") is None
     file_store.save("alex", "m2s1", "chime-now", "once free")  # the lock is free again
-    assert file_store.latest("alex", "m2s1", "chime-now").value == "once free"
+    saved = file_store.latest("alex", "m2s1", "chime-now")
+    assert saved is not None and saved.value == "once free"
 
 
-def test_busy_timeout_is_set_on_each_transaction(file_store):
+def test_busy_timeout_is_set_on_each_transaction(file_store: AnswerStore) -> None:
     with file_store._write() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
     file_store.wait_briefly(250)

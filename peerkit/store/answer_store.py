@@ -148,7 +148,10 @@ class AnswerStore:
                     saved_at=saved_at,
                 )
             )
-            new_id = result.inserted_primary_key[0]
+            key = result.inserted_primary_key
+            if key is None:  # never for an INSERT of one row; for the type checker
+                raise StoreError("Could not write to the answers database.")
+            new_id = int(key[0])
         return Revision(new_id, learner, session, exercise, cleaned, saved_at)
 
     def latest(self, learner: str, session: str, exercise: str) -> Revision | None:

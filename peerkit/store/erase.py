@@ -11,6 +11,8 @@ rebuilt with VACUUM (temporary data in memory), and the WAL truncated again.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -86,7 +88,7 @@ def scrub_sqlite(engine: Engine) -> None:
         raise StoreError(TIDY_FAILED) from exc
     # Outside any transaction, so the "begin" event has not set the store's lock wait.
     timeout_ms = int(engine.get_execution_options().get(BUSY_OPTION, BUSY_TIMEOUT_MS))
-    rows: list[tuple[int, ...]] = []
+    rows: Sequence[Any] = []
     try:
         cursor = raw.cursor()
         try:
