@@ -38,8 +38,8 @@ def _copy(tmp_path: Path) -> Path:
     return path
 
 
-def test_fixture_holds_every_expected_revision() -> None:
-    raw = sqlite3.connect(f"file:{OLD_DATABASE}?mode=ro", uri=True)
+def test_fixture_holds_every_expected_revision(tmp_path: Path) -> None:
+    raw = sqlite3.connect(_copy(tmp_path))  # a copy: opening a WAL file adds -wal, -shm
     try:
         count = raw.execute("SELECT count(*) FROM answer_revisions").fetchone()[0]
     finally:
