@@ -11,9 +11,14 @@ DATABASE_FILENAME = "answers.sqlite3"
 
 
 def data_dir() -> Path:
-    """The learner's private data folder: ``$XDG_DATA_HOME/peerkit``."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "peerkit"
+    """The learner's private data folder (not created here).
+
+    On Linux ``$XDG_DATA_HOME/peerkit``, else ``~/.local/share/peerkit``; the
+    platform's own place elsewhere (platformdirs decides).
+    """
+    import platformdirs  # here, so importing peerkit.paths stays light
+
+    return Path(platformdirs.user_data_dir("peerkit", appauthor=False))
 
 
 def database_url() -> str:

@@ -271,3 +271,28 @@ def test_unreadable_listed_notebook_is_reported_not_raised(course_root):
     (course_root / "notebooks" / CHIME).write_text("{not json", encoding="utf-8")
     problems = check_course(course_root)
     assert any(p.startswith(f"{CHIME_LABEL}: cannot be read") for p in problems)
+
+
+def test_missing_course_data_is_one_problem(course_root):
+    (course_root / "content" / "course.yaml").unlink()
+    problems = check_course(course_root)
+    assert len(problems) == 1
+    assert "not found" in problems[0]
+
+
+def test_unreadable_course_data_is_one_problem(course_root):
+    path = course_root / "content" / "course.yaml"
+    path.unlink()
+    path.mkdir()  # reading it raises IsADirectoryError, an OSError
+    problems = check_course(course_root)
+    assert len(problems) == 1
+    assert problems[0].startswith("content/course.yaml cannot be read")
+
+
+def test_a_bug_while_loading_the_course_is_not_a_content_problem(course_root, monkeypatch):
+    def broken(_path):
+        raise RuntimeError("a bug in peerkit")
+
+    monkeypatch.setattr("peerkit.course.checks.load_course", broken)
+    with pytest.raises(RuntimeError, match="a bug in peerkit"):
+        check_course(course_root)

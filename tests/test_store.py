@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 import threading
+import time
 from datetime import UTC
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.schema import SCHEMA_VERSION, meta
+from peerkit.store.sqlite import BUSY_TIMEOUT_MS
 
 CANARY = "CANARY-learner-text-7f3a9c"
 
@@ -114,6 +118,48 @@ def test_current_answers_gives_newest_revision_of_each_exercise(store):
     }
 
 
+def test_all_revisions_gives_every_revision_ordered_by_session_exercise_id(
+    store: AnswerStore,
+) -> None:
+    store.save("alex", "m2s2", "values", ["Hope"])
+    store.save("alex", "m2s1", "who-am-i-map", {"i-am": "curious"})
+    store.save("alex", "m2s1", "chime-now", "old")
+    store.save("sam", "m2s1", "chime-now", "Sam's answer")
+    store.save("alex", "m2s1", "chime-now", "new")
+    store.save("alex", "m2s2", "values", ["Hope", "Trust"])
+    revisions = store.all_revisions("alex")
+    assert [(r.session, r.exercise, r.value) for r in revisions] == [
+        ("m2s1", "chime-now", "old"),
+        ("m2s1", "chime-now", "new"),
+        ("m2s1", "who-am-i-map", {"i-am": "curious"}),
+        ("m2s2", "values", ["Hope"]),
+        ("m2s2", "values", ["Hope", "Trust"]),
+    ]
+    assert {r.learner for r in revisions} == {"alex"}
+    for session, exercise in {(r.session, r.exercise) for r in revisions}:
+        history = store.history("alex", session, exercise)
+        assert [r for r in revisions if (r.session, r.exercise) == (session, exercise)] == history
+    assert store.all_revisions("nobody") == []
+
+
+def test_all_revisions_is_one_query(store: AnswerStore) -> None:
+    for n in range(5):
+        store.save("alex", f"m2s{n}", "chime-now", "first")
+        store.save("alex", f"m2s{n}", "chime-now", "second")
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        revisions = store.all_revisions("alex")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(revisions) == 10
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
 def test_learners_are_isolated(store):
     store.save("alex", "m2s1", "chime-now", "Alex's answer")
     store.save("sam", "m2s1", "chime-now", "Sam's answer")
@@ -147,18 +193,43 @@ def test_file_database_folder_is_0700_and_file_is_0600(file_store, db_path):
     assert _mode(db_path) == 0o600
 
 
-def test_existing_loose_permissions_are_tightened(db_path):
-    db_path.parent.mkdir(mode=0o755)
-    db_path.parent.chmod(0o755)
+def test_existing_loose_file_permissions_are_tightened(db_path: Path) -> None:
+    db_path.parent.mkdir(mode=0o700)
     db_path.touch()
     db_path.chmod(0o644)
     wal = db_path.with_name(db_path.name + "-wal")
     wal.touch()
     wal.chmod(0o644)
     with AnswerStore(_url(db_path)):
-        assert _mode(db_path.parent) == 0o700
         assert _mode(db_path) == 0o600
         assert _mode(wal) == 0o600
+
+
+@pytest.mark.parametrize("folder_mode", [0o1777, 0o755])
+def test_folder_peerkit_did_not_create_keeps_its_mode(tmp_path: Path, folder_mode: int) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(folder_mode)
+    db_path = folder / "answers.sqlite3"
+    with AnswerStore(_url(db_path)) as answer_store:
+        answer_store.save("alex", "m2s1", "chime-now", "private words")
+        assert _mode(folder) == folder_mode
+        assert _mode(db_path) == 0o600
+
+
+def test_missing_folders_are_created_0700_one_by_one(tmp_path: Path) -> None:
+    tmp_path.chmod(0o755)
+    db_path = tmp_path / "outer" / "inner" / "answers.sqlite3"
+    old_umask = os.umask(0o002)  # a loose umask must not loosen the folders
+    try:
+        with AnswerStore(_url(db_path)):
+            pass
+    finally:
+        os.umask(old_umask)
+    assert _mode(tmp_path / "outer") == 0o700
+    assert _mode(tmp_path / "outer" / "inner") == 0o700
+    assert _mode(tmp_path) == 0o755
+    assert _mode(db_path) == 0o600
 
 
 def test_wal_and_shm_files_are_0600(file_store, db_path):
@@ -282,13 +353,13 @@ def test_store_error_hides_learner_text_when_table_is_missing(store):
 # --- concurrency -------------------------------------------------------------------
 
 
-def test_two_threads_saving_to_one_file_lose_nothing(db_path):
+def test_two_threads_saving_to_one_file_lose_nothing(db_path: Path) -> None:
     per_thread = 50
     stores = [AnswerStore(_url(db_path)), AnswerStore(_url(db_path))]
     barrier = threading.Barrier(len(stores))
     errors: list[BaseException] = []
 
-    def work(index, answer_store):
+    def work(index: int, answer_store: AnswerStore) -> None:
         try:
             barrier.wait()
             for n in range(per_thread):
@@ -313,3 +384,72 @@ def test_two_threads_saving_to_one_file_lose_nothing(db_path):
         f"thread {i} draft {n}" for i in (1, 2) for n in range(per_thread)
     }
     assert len({r.id for r in history}) == 2 * per_thread
+
+
+# --- lock waits ------------------------------------------------------------------
+
+
+def _hold_write_lock(db_path: Path) -> sqlite3.Connection:
+    """Another connection with an open write transaction (as another kernel mid-save)."""
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO peerkit_meta (key, value) VALUES ('lock-test', 'held')")
+    return holder
+
+
+def test_a_blocked_write_waits_for_the_lock_by_default(
+    file_store: AnswerStore, db_path: Path
+) -> None:
+    holder = _hold_write_lock(db_path)
+    results: list[object] = []
+
+    def save() -> None:
+        try:
+            results.append(file_store.save("alex", "m2s1", "chime-now", "waited"))
+        except BaseException as exc:  # reported by the main thread
+            results.append(exc)
+
+    thread = threading.Thread(target=save)
+    try:
+        thread.start()
+        thread.join(timeout=1.5)
+        assert thread.is_alive(), "the save should still be waiting for the lock"
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+        thread.join()
+    assert len(results) == 1 and not isinstance(results[0], BaseException), results
+    waited = file_store.latest("alex", "m2s1", "chime-now")
+    assert waited is not None and waited.value == "waited"
+
+
+def test_wait_briefly_makes_a_blocked_write_fail_within_a_second(
+    file_store: AnswerStore, db_path: Path
+) -> None:
+    file_store.wait_briefly()
+    assert file_store.busy_timeout_ms <= 500
+    holder = _hold_write_lock(db_path)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError):
+            file_store.save("alex", "m2s1", "chime-now", "gave up")
+        elapsed = time.monotonic() - started
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert elapsed < 1.0
+    assert elapsed >= file_store.busy_timeout_ms / 1000 * 0.8  # it did wait, briefly
+    assert file_store.latest("alex", "m2s1", "chime-now") is None
+    file_store.save("alex", "m2s1", "chime-now", "once free")  # the lock is free again
+    saved = file_store.latest("alex", "m2s1", "chime-now")
+    assert saved is not None and saved.value == "once free"
+
+
+def test_busy_timeout_is_set_on_each_transaction(file_store: AnswerStore) -> None:
+    with file_store._write() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_MS
+    file_store.wait_briefly(250)
+    with file_store._write() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250
+    with file_store._read() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peerkit.course.data import Course, load_course
 from peerkit.course.notebooks import exercises, read_notebook, session_id
+from peerkit.errors import CourseDataError
 
 HOME_NOTEBOOK = "index.ipynb"
 #: Course-wide pages that are not sessions and so are not listed in course.yaml.
@@ -58,10 +59,13 @@ def check_notebook(path: Path, label: str, *, session: bool = True) -> list[str]
 def check_course(root: Path, course: Course | None = None) -> list[str]:
     """Every problem in the course: notebooks against the course data and each other."""
     notebooks_dir = root / "notebooks"
-    try:
-        course = course or load_course(root / "content" / "course.yaml")
-    except Exception as exc:  # CourseDataError and anything yaml raises
-        return [str(exc)]
+    if course is None:
+        try:
+            course = load_course(root / "content" / "course.yaml")
+        except CourseDataError as exc:  # includes invalid YAML and a missing file
+            return [str(exc)]
+        except OSError as exc:  # present but unreadable: a permission, a folder
+            return [f"content/course.yaml cannot be read ({exc.strerror or exc})"]
     problems: list[str] = []
     listed: dict[str, str] = {}
     for info in course.sessions:

@@ -24,7 +24,14 @@ from peerkit.errors import StoreError
 from peerkit.store.answers import Answer, decode, encode, normalise
 from peerkit.store.migrations import ensure_schema
 from peerkit.store.schema import answer_revisions as revisions
-from peerkit.store.sqlite import WRITE_OPTION, install_pragmas, prepare_file
+from peerkit.store.sqlite import (
+    BRIEF_BUSY_TIMEOUT_MS,
+    BUSY_OPTION,
+    BUSY_TIMEOUT_MS,
+    WRITE_OPTION,
+    install_pragmas,
+    prepare_file,
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class AnswerStore:
             raise StoreError("Could not open the answers database.") from exc
         if self.is_sqlite:
             install_pragmas(self.engine)
+        # Engine-wide, so every connection inherits it (the erase module's too).
+        self.engine.update_execution_options(**{BUSY_OPTION: BUSY_TIMEOUT_MS})
         with self._write() as conn:
             ensure_schema(conn)
 
@@ -85,6 +94,21 @@ class AnswerStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def wait_briefly(self, timeout_ms: int = BRIEF_BUSY_TIMEOUT_MS) -> None:
+        """From now on, give up on a locked SQLite database after ``timeout_ms``.
+
+        For the last save as the kernel shuts down, which must end (saved or with a
+        StoreError) before the kernel is killed, rather than wait the usual 10 s for
+        another page's write. Applies to every later transaction of this store,
+        erasing included; no effect on other databases than SQLite.
+        """
+        self.engine.update_execution_options(**{BUSY_OPTION: max(0, int(timeout_ms))})
+
+    @property
+    def busy_timeout_ms(self) -> int:
+        """How long each SQLite transaction waits for another connection's lock."""
+        return int(self.engine.get_execution_options().get(BUSY_OPTION, BUSY_TIMEOUT_MS))
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -124,7 +148,10 @@ class AnswerStore:
                     saved_at=saved_at,
                 )
             )
-            new_id = result.inserted_primary_key[0]
+            key = result.inserted_primary_key
+            if key is None:  # never for an INSERT of one row; for the type checker
+                raise StoreError("Could not write to the answers database.")
+            new_id = int(key[0])
         return Revision(new_id, learner, session, exercise, cleaned, saved_at)
 
     def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
@@ -144,7 +171,11 @@ class AnswerStore:
         return [_revision(row) for row in rows]
 
     def all_revisions(self, learner: str) -> list[Revision]:
-        """Every revision of every answer of the learner, by session, exercise and age."""
+        """Every revision of every answer of ``learner``, in one query.
+
+        Ordered by session, then exercise, then id (so each answer's revisions are
+        together, oldest first).
+        """
         with self._read() as conn:
             rows = conn.execute(
                 select(revisions)

@@ -11,13 +11,15 @@ rebuilt with VACUUM (temporary data in memory), and the WAL truncated again.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from peerkit.errors import StoreError
 from peerkit.store.schema import answer_revisions as revisions
-from peerkit.store.sqlite import WRITE_OPTION
+from peerkit.store.sqlite import BUSY_OPTION, BUSY_TIMEOUT_MS, WRITE_OPTION
 
 _SCRUB = (
     "PRAGMA wal_checkpoint(TRUNCATE)",
@@ -84,11 +86,13 @@ def scrub_sqlite(engine: Engine) -> None:
         raw = engine.raw_connection()
     except SQLAlchemyError as exc:
         raise StoreError(TIDY_FAILED) from exc
-    rows: list[tuple[int, ...]] = []
+    # Outside any transaction, so the "begin" event has not set the store's lock wait.
+    timeout_ms = int(engine.get_execution_options().get(BUSY_OPTION, BUSY_TIMEOUT_MS))
+    rows: Sequence[Any] = []
     try:
         cursor = raw.cursor()
         try:
-            for statement in _SCRUB:
+            for statement in (f"PRAGMA busy_timeout={timeout_ms}", *_SCRUB):
                 cursor.execute(statement)
                 rows = cursor.fetchall()
         finally:
