@@ -225,7 +225,7 @@ def report(results: dict[str, Any]) -> str:
             continue
         r = results[part]
         value, base_value = lookup(r, ours), lookup(r, base)
-        bound = lookup(r, limit) if isinstance(limit, str) else limit
+        bound: Any = lookup(r, limit) if isinstance(limit, str) else limit
         judged, shown = value, f"{value}"
         if test.startswith("ratio") and value is not None and base_value:
             judged = round(value / base_value, 2)

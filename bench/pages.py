@@ -45,13 +45,14 @@ class Problems:
     blocked_outside: int = 0
     shutdown_refused: set[str] = field(default_factory=set)
 
-    def note(self, url: str, what: str) -> None:
+    def note(self, url: str, what: str) -> bool:
         if SHUTDOWN in url:
             self.shutdown_refused.add(url)
         elif urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1", None):
             self.blocked_outside += 1
         elif "favicon" not in url:
             self.errors.append(f"{what[:200]} ({url[:120]})")
+        return True  # so that the handlers below can chain it after their checks
 
     def watch(self, page: Any) -> None:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
@@ -135,7 +136,7 @@ async def page_loads(variants: list[Variant], expected: dict[str, Any], reps: in
                     if rep >= 0:
                         rows[v.server.name].append({**row, "cache": cache})
                 await page.close(run_before_unload=True)
-                await asyncio.to_thread(v.server.wait, lambda n, v=v: n <= v.pool, 3.0)
+                await asyncio.to_thread(v.server.wait, lambda n, v=v: n <= v.pool, 3.0)  # type: ignore[misc]
                 await page.context.close()
             log(f"page loads: round {rep + 1}/{reps}")
     out = {}
