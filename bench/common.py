@@ -31,7 +31,7 @@ from peerkit.portfolio.sample import sample_answers  # noqa: F401
 from peerkit.store.answer_store import AnswerStore  # noqa: F401
 
 # One server fixture and one set of Chromium flags, shared with the browser tests.
-from tests.browser.conftest import CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401
 from tests.browser.server import CourseServer
 
 ROOT = Path(__file__).resolve().parents[1]
