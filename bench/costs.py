@@ -54,11 +54,15 @@ def one_kernel(env: dict[str, str]) -> tuple[float, list[list[float]]]:
     started = time.perf_counter()
     km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(NOTEBOOK_PATH.parent))
     ready = time.perf_counter() - started
-    out: list[str] = []
+    out: list[str] = []  # what the kernel printed
+
+    def stdout(msg: dict) -> bool:
+        return msg["msg_type"] == "stream" and msg["content"].get("name") == "stdout"
+
     try:
         reply = kc.execute_interactive(
             kernel_code(),
-            output_hook=lambda m: out.extend([m["content"]["text"]] * (m["msg_type"] == "stream")),
+            output_hook=lambda m: out.append(m["content"].get("text", "") * stdout(m)),
             timeout=120,
         )
     finally:
@@ -85,8 +89,6 @@ def kernel_cost(env: dict[str, str], runs: int) -> dict[str, Any]:
         }
     return out
 
-
-# --- the store and the export ---------------------------------------------------------
 
 EXERCISES = ("chime-now", "core-behaviours", "map-and-peer-relationship")
 QUERY = "SELECT value FROM answer_revisions WHERE learner = ? AND exercise = ? ORDER BY id"
