@@ -75,8 +75,7 @@ def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dic
     pk, no = Server("peerkit", work), baseline("peerkit-no-preheat", work, NO_PREHEAT)
     voila, static = baseline("voila", work, VOILA, "/"), baseline("static", work, STATIC, "/")
     servers = [pk, no, voila, static]
-    # `peerkit serve` pre-heats one kernel per session page.
-    pool = len(common.preheat_pools(common.load_course())) - 1
+    pool = len(common.preheat_pools(common.load_course())) - 1  # one per session page
     try:
         for server in servers:
             server.start()
