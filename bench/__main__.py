@@ -1,5 +1,244 @@
+"""Run the benchmarks side by side; write bench/results.json and the README's table.
+
+python -m bench                  # everything, ~10 minutes on 2 cores (`make bench`)
+python -m bench --only export    # some sections, merged into results.json
+python -m bench --quick          # tiny counts, to check the harness; written to
+                                 # test-artifacts/bench-quick.json, not to the results
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import operator
+import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from .run import main
+from . import common, costs, pages
+from .common import LEARNER, MARK, NOTEBOOK_PATH, PYTHON, ROOT, SESSION_ID, Server, log
 
-sys.exit(main())
+SECTIONS = ("pages", "learners", "kernel", "store", "export")
+#: Counts (full run, --quick): page-load rounds, autosaves, learners, seconds over which
+#: they arrive, how many vanish, their cull timeout (s), fresh kernels, store writers,
+#: seconds flat out and paced, export revisions, words per field, runs per format.
+SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4, 1),
+         "vanish": (5, 1), "cull": (120, 20), "kernels": (5, 1), "writers": (50, 5),
+         "seconds": (30, 3), "paced": (10, 3), "revisions": (5, 1), "words": (400, 50),
+         "repeat": (3, 1)}  # fmt: skip
+#: Command lines of the baselines; {port}, {nb} and {static} are filled in.
+VOILA = "-m voila {nb} --no-browser --port={port}"
+STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
+NBCONVERT = "-m nbconvert --to html --execute --no-input --output-dir {static} --output index {nb}"
+#: `peerkit serve` with idle kernels culled after argv[1] s instead of an hour.
+CULL_SOON = """import importlib, sys
+from peerkit import cli
+try:
+    settings = importlib.import_module("peerkit.cli.serve")
+except ImportError:
+    settings = cli
+settings.KERNEL_CULL_IDLE_SECONDS, settings.KERNEL_CULL_INTERVAL_SECONDS = int(sys.argv[1]), 5
+sys.exit(cli.main(sys.argv[2:]))"""
+NO_PREHEAT = "-m peerkit.cli serve --no-browser --no-preheat --port={port}"
+
+
+def prefill(db: Path) -> dict[str, Any]:
+    """A saved answer in every box of the session, for the benchmark learner."""
+    course = common.load_course()
+    answers = {e: v for s, e, v in common.sample_answers(course, MARK.__add__) if s == SESSION_ID}
+    with common.AnswerStore(f"sqlite:///{db}") as answer_store:
+        for exercise, value in answers.items():
+            answer_store.save(LEARNER, SESSION_ID, exercise, value)
+    found = re.findall(f'"({MARK}[^"]*)"', json.dumps(answers))  # in page order
+    return {"answers": answers, "texts": found, "exercises": len({t.split("/")[1] for t in found})}
+
+
+def command(template: str, work: Path, port: int = 0) -> list[str]:
+    fill = {"port": port, "nb": NOTEBOOK_PATH, "static": work / "static"}
+    return [PYTHON, *(part.format(**fill) for part in template.split())]
+
+
+def baseline(name: str, work: Path, template: str, path: str | None = None) -> Server:
+    return Server(name, work, lambda port: command(template, work, port), path)
+
+
+def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dict[str, Any]:
+    subprocess.run(command(NBCONVERT, work), capture_output=True, timeout=300, check=True, cwd=ROOT)
+    pk, no = Server("peerkit", work), baseline("peerkit-no-preheat", work, NO_PREHEAT)
+    voila, static = baseline("voila", work, VOILA, "/"), baseline("static", work, STATIC, "/")
+    servers = [pk, no, voila, static]
+    pool = len(common.preheat_pools(common.load_course())) - 1  # one per session page
+    try:
+        for server in servers:
+            server.start()
+        pk.wait_quiet(180.0, pool)
+        out: dict[str, Any] = {"idle_memory": {s.name: s.memory() for s in (pk, no)}}
+        out["idle_memory"]["preheated_kernels"] = pk.kernels()
+        variants = [pages.Variant(pk, pool=pool), pages.Variant(no), pages.Variant(voila)]
+        variants.append(pages.Variant(static, interactive=False))
+        out["loads"] = asyncio.run(pages.page_loads(variants, expected, size["reps"]))
+        db, args = work / "answers.sqlite3", (size["autosave"], common.AUTOSAVE_DELAY)
+        out["autosave"] = asyncio.run(pages.autosave(pk, {**expected, "pool": pool}, db, *args))
+        return out
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def run_learners(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dict[str, Any]:
+    """`peerkit serve --no-preheat` (a pool of one would serve only the first learner),
+    culling idle kernels after size["cull"] s instead of an hour."""
+
+    def cull_soon(port: int) -> list[str]:  # NO_PREHEAT's arguments, culling sooner
+        return [PYTHON, "-c", CULL_SOON, str(size["cull"]), *command(NO_PREHEAT, work, port)[3:]]
+
+    server = Server("learners", work, cull_soon)
+    try:
+        server.start()
+        asyncio.run(pages.page_loads([pages.Variant(server)], expected, 0))  # warm-up
+        args = (size["learners"], size["spread"], size["vanish"], size["cull"])
+        out = asyncio.run(pages.learners(server, expected, *args))
+    finally:
+        server.stop()
+    text = server.log.read_text(errors="replace")
+    out["log_iopub_timeouts"] = text.count("Timeout waiting for IOPub output")
+    return {**out, "log_kernels_culled": text.count("Culling '")}
+
+
+def section(name: str, work: Path, expected: dict[str, Any], size: dict[str, int]) -> Any:
+    if name == "pages":
+        return run_pages(work, expected, size)
+    if name == "learners":
+        return run_learners(work, expected, size)
+    if name == "kernel":
+        return costs.kernel_cost(dict(os.environ), size["kernels"])
+    if name == "store":
+        writers, pace = size["writers"], common.AUTOSAVE_DELAY
+        return {
+            "flat-out": costs.store_load(work / "flat.sqlite3", writers, size["seconds"]),
+            "paced": costs.store_load(work / "paced.sqlite3", writers, size["paced"], pace),
+        }
+    return costs.export_speed(size["revisions"], size["words"], size["repeat"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny counts (harness check)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    args = parser.parse_args(argv)
+    size = {key: pair[args.quick] for key, pair in SIZES.items()}
+    started = time.time()
+    work = Path(tempfile.mkdtemp(prefix="peerkit-bench-"))
+    os.environ.update(PEERKIT_LEARNER=LEARNER, XDG_DATA_HOME=str(work / "xdg"))
+    os.environ.update(PEERKIT_DATABASE_URL=f"sqlite:///{work / 'answers.sqlite3'}")
+    path = ROOT / ("test-artifacts/bench-quick.json" if args.quick else "bench/results.json")
+    results = json.loads(path.read_text()) if path.exists() and not args.quick else {}
+    results.setdefault("measured", {})
+    machine = common.machine()
+    try:
+        expected = prefill(work / "answers.sqlite3")
+        for name in args.only:
+            log(f"section {name}")
+            results[name] = section(name, work, expected, size)
+            results["measured"][name] = datetime.now(UTC).strftime("%Y-%m-%d")
+    finally:
+        shutil.rmtree(logs := ROOT / "test-artifacts" / "bench-logs", ignore_errors=True)
+        if (work / "logs").is_dir():
+            shutil.copytree(work / "logs", logs)
+        shutil.rmtree(work, ignore_errors=True)
+        machine.update(loadavg_after=os.getloadavg()[0], elapsed_s=round(time.time() - started))
+        if set(args.only) == set(SECTIONS) or "machine" not in results:  # else: a partial run
+            results["machine"] = machine
+        common.write_json(path, results)
+    table = report(results)
+    if not args.quick:
+        readme = ROOT / "bench" / "README.md"
+        pattern = re.compile(r"(<!-- table -->\n).*?(<!-- /table -->)", re.S)
+        readme.write_text(pattern.sub(lambda m: m[1] + table + m[2], readme.read_text()))
+    print(table)
+    log(f"done in {machine['elapsed_s']:.0f} s; results in {path}")
+    return 0
+
+
+#: The table: (section, target, peerkit's number, test, limit, baseline's number);
+#: numbers are paths into the section's results; a test of "" only shows the numbers.
+TARGETS = [
+    ("pages", "Text visible, cold cache, ms", "loads/peerkit/cold/text/p50",
+     "ratio <=", 2.5, "loads/static/cold/text/p50"),
+    ("pages", "Text visible, warm cache, ms", "loads/peerkit/warm/text/p50",
+     "ratio <=", 2.5, "loads/static/warm/text/p50"),
+    ("pages", "Every exercise interactive, cold, ms", "loads/peerkit/cold/interactive/p50",
+     "ratio <", 0.5, "loads/voila/cold/interactive/p50"),
+    ("pages", "Every exercise interactive, warm, ms", "loads/peerkit/warm/interactive/p50",
+     "ratio <", 0.5, "loads/voila/warm/interactive/p50"),
+    ("pages", "Answer saved after pre-heating is shown", "autosave/fresh_answer_shown",
+     "==", True, None),
+    ("pages", "Idle memory (vs --no-preheat), MB PSS", "idle_memory/peerkit/pss_mb",
+     "", None, "idle_memory/peerkit-no-preheat/pss_mb"),
+    ("pages", "Autosave after the 0.8 s debounce, p99 ms", "autosave/after_debounce_ms/p99",
+     "<", 50, None),
+    ("pages", "Autosaves not seen in the database", "autosave/missed", "==", 0, None),
+    ("kernel", "`import peerkit`, ms", "import peerkit/ms/p50", "<", 150, None),
+    ("kernel", "`import peerkit`, MB resident", "import peerkit/mb/p50", "<", 20, None),
+    ("kernel", "… + first `open_session`, ms", "import + open_session/ms/p50", "<", 150, None),
+    ("kernel", "… + first `open_session`, MB", "import + open_session/mb/p50", "<", 20, None),
+    ("learners", "Learners interactive with their answers", "interactive", "==", "learners", None),
+    ("learners", "Their page errors", "errors", "==", 0, None),
+    ("learners", "Their time to interactive, p50 ms", "interactive_ms/p50", "", None, None),
+    ("learners", "Closed pages' kernels stopped after, s", "closed_kernels_stopped_s",
+     "done", None, None),
+    ("learners", "Vanished pages' kernels culled after, s", "vanished_culled_s",
+     "done", None, "cull_after_s"),
+    ("learners", "Server + kernels after culling (vs before), MB PSS",
+     "memory/after_culling/pss_mb", "", None, "memory/before/pss_mb"),
+    ("store", "Writers flat out: errors, lost or misordered saves", "flat-out/problems",
+     "==", 0, None),
+    ("store", "… saves/s (vs p99 ms)", "flat-out/saves_per_s", "", None, "flat-out/latency_ms/p99"),
+    ("store", "Writers at the autosave pace: p99 ms", "paced/latency_ms/p99", "", None, None),
+    ("export", "Portfolio export, whole course, slowest format, s", "slowest_s", "<", 2, None),
+]  # fmt: skip
+
+
+OPS = {"ratio <=": operator.le, "ratio <": operator.lt, "<": operator.lt, "==": operator.eq}
+
+
+def lookup(results: Any, path: str | None) -> Any:
+    for key in path.split("/") if path else ():
+        results = results.get(key) if isinstance(results, dict) else None
+    return results if path else None
+
+
+def report(results: dict[str, Any]) -> str:
+    """The README's table: each target, peerkit's number, its baseline, and whether met."""
+    lines = ["| target | peerkit | baseline | target | met | measured |", "|---" * 6 + "|"]
+    for part, target, ours, test, limit, base in TARGETS:
+        if part not in results:
+            continue
+        r = results[part]
+        value, base_value = lookup(r, ours), lookup(r, base)
+        bound: Any = lookup(r, limit) if isinstance(limit, str) else limit
+        judged, shown = value, f"{value}"
+        if test.startswith("ratio") and value is not None and base_value:
+            judged = round(value / base_value, 2)
+            shown = f"{value} ({judged}\N{MULTIPLICATION SIGN})"
+        if test == "done":
+            ok, bound_text = judged is not None, ""
+        else:
+            ok = test in OPS and judged is not None and OPS[test](judged, bound)
+            bound_text = f"{test} {bound}" if test else ""
+        met = "" if not test else "yes" if ok else "**no**"
+        row = [target, shown, "" if base is None else f"{base_value}", bound_text, met]
+        lines.append("| " + " | ".join([*row, results["measured"].get(part, "")]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

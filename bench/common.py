@@ -1,46 +1,50 @@
-"""Shared pieces: paths, servers on loopback, process memory, statistics, the machine."""
+"""Shared pieces: what bench takes from peerkit, servers, processes, statistics."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import platform
-import shutil
-import socket
+import re
+import secrets
+import statistics
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import psutil
 
+# Everything bench uses from peerkit, in one place, so that a rename is one edit here.
+from peerkit.cli import preheat_pools  # noqa: F401
+from peerkit.course.data import load_course  # noqa: F401
+from peerkit.exercises.autosave import AUTOSAVE_DELAY  # noqa: F401
+from peerkit.portfolio import FORMATS, export_portfolio  # noqa: F401
+from peerkit.portfolio.sample import sample_answers  # noqa: F401
+from peerkit.store.answer_store import AnswerStore  # noqa: F401
+
+# One server fixture and one set of Chromium flags, shared with the browser tests.
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401
+from tests.browser.server import CourseServer
+
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DIR = ROOT / "bench"
 NOTEBOOK = "module2/01-chime.ipynb"
 NOTEBOOK_PATH = ROOT / "notebooks" / NOTEBOOK
 SESSION_ID = "m2s1"
 LEARNER = "bench-learner"
+MARK = "Saved answer "  # every prefilled text starts with this
 PYTHON = sys.executable
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-#: The browser tests' launch arguments (tests/browser/conftest.py), plus a resolver rule
-#: that fails every host name except loopback: the benchmark makes no outside requests.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
+TOKEN = secrets.token_hex(16)
+#: Plus a resolver rule that fails every host name but loopback: no outside requests.
+BENCH_CHROMIUM_ARGS = [
+    *CHROMIUM_ARGS,
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ]
 
@@ -48,331 +52,173 @@ _pause = threading.Event()
 
 
 def pause(seconds: float) -> None:
-    """A bounded wait between polls (never set, so it always times out)."""
+    """A bounded wait between polls."""
     _pause.wait(seconds)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-# --- statistics ----------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0 to 100), linear between closest ranks; None if empty."""
-    data = sorted(v for v in values if v is not None)
+def summary(values: Iterable[float | None], scale: float = 1.0) -> dict[str, Any]:
+    """n, p50, p99 (linear between closest ranks), min and max, each times scale and
+    rounded; None values are skipped."""
+    data = sorted(v * scale for v in values if v is not None)
     if not data:
-        return None
-    if len(data) == 1:
-        return data[0]
-    rank = (len(data) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return data[low] + (data[high] - data[low]) * (rank - low)
+        return {"n": 0}
+    cuts = statistics.quantiles(data * 2 if len(data) == 1 else data, n=100, method="inclusive")
+    stats = {"p50": cuts[49], "p99": cuts[98], "min": data[0], "max": data[-1]}
+    return {"n": len(data), **{k: round(v, 1) for k, v in stats.items()}}
 
 
-def summary(values: Iterable[float | None]) -> dict[str, float | int | None]:
-    data = [v for v in values if v is not None]
-    return {
-        "n": len(data),
-        "p50": percentile(data, 50),
-        "p95": percentile(data, 95),
-        "p99": percentile(data, 99),
-        "min": min(data) if data else None,
-        "max": max(data) if data else None,
-    }
+# --- processes (any of them may exit at any moment) --------------------------------
 
 
-# --- processes -----------------------------------------------------------------
+def read(procs: Iterable[psutil.Process], what: str) -> list[Any]:
+    """``proc.<what>()`` of each process that still exists (and may be read)."""
+    found = []
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            found.append(getattr(proc, what)())
+    return found
 
 
-def tree(pid: int) -> list[psutil.Process]:
-    """A process and all its descendants that still exist."""
-    try:
-        root = psutil.Process(pid)
-        return [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return []
+def name(proc: psutil.Process) -> str:
+    """The process's command line, or "" if it has exited."""
+    return " ".join(next(iter(read([proc], "cmdline")), []))
 
 
 def is_kernel(proc: psutil.Process) -> bool:
-    try:
-        return "ipykernel_launcher" in " ".join(proc.cmdline())
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return False
-
-
-def memory(procs: Iterable[psutil.Process], full: bool = True) -> dict[str, int]:
-    """Summed RSS and, if full, PSS (each shared page shared out among its users), bytes.
-
-    PSS reads every process's smaps, which costs CPU; sample often with full=False."""
-    rss = pss = count = 0
-    names = []
-    for proc in procs:
-        try:
-            info = proc.memory_full_info() if full else proc.memory_info()
-            if full:
-                names.append(" ".join(proc.cmdline()[1:3]) or proc.name())
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", 0)
-        count += 1
-    if not full:
-        return {"rss": rss, "processes": count}
-    return {"rss": rss, "pss": pss, "processes": count, "names": names}
+    return "ipykernel_launcher" in name(proc)
 
 
 def cpu_seconds(procs: Iterable[psutil.Process]) -> float:
-    total = 0.0
-    for proc in procs:
-        try:
-            times = proc.cpu_times()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        total += times.user + times.system
-    return total
+    return sum(t.user + t.system for t in read(procs, "cpu_times"))
+
+
+def memory(procs: Iterable[psutil.Process]) -> dict[str, float]:
+    """Summed PSS (shared pages shared out among their users) and RSS, in MB."""
+    infos = read(procs, "memory_full_info")
+    mb = {"pss_mb": sum(i.pss for i in infos), "rss_mb": sum(i.rss for i in infos)}
+    return {**{k: round(v / 2**20, 1) for k, v in mb.items()}, "processes": len(infos)}
+
+
+def cpu_split(server: Sequence[psutil.Process], mine: Sequence[psutil.Process]) -> dict[str, float]:
+    """CPU seconds so far of a server (without its kernels), its kernels, and the
+    Chromium processes among `mine`. Processes that have exited count as nothing."""
+    kernels = [p for p in server if is_kernel(p)]
+    browsers = [p for p in mine if "chrom" in name(p) or "headless" in name(p)]
+    return {
+        "server": round(cpu_seconds(p for p in server if p not in kernels), 1),
+        "kernels": round(cpu_seconds(kernels), 1),
+        "browsers": round(cpu_seconds(browsers), 1),
+    }
 
 
 # --- servers -------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    """A server process on loopback that the benchmark started (and alone stops)."""
+class Server(CourseServer):
+    """The browser tests' server, named, with its own log, and optionally another
+    command line (plain Voilà, a static file server); `page` is the page measured."""
 
-    name: str
-    command: list[str]
-    env: dict[str, str]
-    port: int
-    log_path: Path
-    path: str = "/"
-    ready_path: str = "/voila/static/"
-    process: subprocess.Popen[bytes] | None = None
-    started_at: float = 0.0
-    ready_after: float | None = None
-    notes: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        label: str,
+        work: Path,
+        command: Callable[[int], list[str]] | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(work / "answers.sqlite3", LEARNER)
+        self.token = TOKEN  # for a `peerkit serve` that asks for one
+        self.name = label
+        self.log = work / "logs" / f"{label}.log"
+        self.argv = command
+        self.path = path
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{self.path}"
+    def page(self) -> str:
+        return self.page_url(NOTEBOOK) if self.path is None else self.url + self.path
 
     def start(self) -> Server:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("wb") as out:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        if self.argv is None:
+            super().start()  # exactly `peerkit serve`, as in the browser tests
+            return self
+        env = {**os.environ, "PEERKIT_TOKEN": self.token}
+        env.update(PEERKIT_DATABASE_URL=f"sqlite:///{self.database}", PEERKIT_LEARNER=LEARNER)
+        with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                self.command,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=self.env.get("BENCH_CWD", str(ROOT)),
+                self.argv(self.port), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
             )
-        self.started_at = time.perf_counter()
-        return self
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
+        deadline = time.perf_counter() + 120
+        while self.process.poll() is None and time.perf_counter() < deadline:
             try:
-                url = f"http://127.0.0.1:{self.port}{self.ready_path}"
-                with urllib.request.urlopen(url, timeout=5):
-                    pass
+                urllib.request.urlopen(self.url + (self.path or "/"), timeout=5).close()
+                return self
             except urllib.error.HTTPError:
-                pass  # it answers, so it is up
+                return self  # it answers
             except OSError:
-                pause(0.1)
-                continue
-            self.ready_after = time.perf_counter() - self.started_at
-            return
-        raise RuntimeError(f"{self.name} did not start within {timeout:.0f} s; see {self.log_path}")
+                pause(0.25)
+        raise RuntimeError(f"{self.name} did not start; see {self.log}")
 
     def procs(self) -> list[psutil.Process]:
-        return tree(self.process.pid) if self.process else []
+        found = []
+        for pid in self.processes():
+            with contextlib.suppress(psutil.Error):  # it has exited
+                found.append(psutil.Process(pid))
+        return found
 
-    def kernels(self) -> list[psutil.Process]:
-        return [p for p in self.procs() if is_kernel(p)]
+    def kernels(self) -> int:
+        return sum(is_kernel(p) for p in self.procs())
 
-    def memory(self, full: bool = True) -> dict[str, int]:
-        return memory(self.procs(), full)
+    def memory(self) -> dict[str, float]:
+        return memory(self.procs())
 
-    def wait_kernels(self, predicate, timeout: float) -> float | None:
-        """Poll until predicate(kernel count) holds; seconds taken, or None on timeout."""
+    def wait(
+        self, ready: Callable[[int], bool], timeout: float, idle: bool = False
+    ) -> float | None:
+        """Poll (bounded) until ready(kernel count) and, if asked, the whole tree uses
+        no CPU for 0.25 s; the seconds that took, or None on timeout."""
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
-            if predicate(len(self.kernels())):
-                return time.perf_counter() - start
+            procs = self.procs()
+            if ready(sum(is_kernel(p) for p in procs)):
+                before = cpu_seconds(procs)
+                if idle:
+                    pause(0.25)
+                if not idle or cpu_seconds(procs) - before < 0.025:
+                    return round(time.perf_counter() - start, 1)
             pause(0.05)
         return None
 
-    def wait_quiet(self, timeout: float = 15.0, min_kernels: int = 0) -> bool:
-        """Wait until at least min_kernels kernels run and the whole tree is idle."""
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            procs = self.procs()
-            if sum(is_kernel(p) for p in procs) >= min_kernels:
-                before = cpu_seconds(procs)
-                pause(0.25)
-                if cpu_seconds(procs) - before < 0.025:
-                    return True
-            else:
-                pause(0.1)
-        return False
+    def wait_quiet(self, timeout: float, kernels: int = 0) -> float | None:
+        """Wait until at least `kernels` kernels run and the server is idle."""
+        return self.wait(lambda n: n >= kernels, timeout, idle=True)
 
     def stop(self) -> None:
-        """SIGTERM to Voilà (it then stops its kernels; ``peerkit serve`` exits with it),
-        or to the server itself when it is not Voilà; then SIGTERM and SIGKILL for
-        whatever is left of this server's own process tree. (Not SIGINT: a shell that
-        starts this benchmark in the background may have it ignored.)"""
-        if self.process is None:
-            return
-        procs = self.procs()
-        voila = [p for p in procs if _is_voila(p)]
-        for proc in voila[:1] or procs[:1]:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        _, alive = psutil.wait_procs(procs[1:], timeout=15)
+        """Stop the server (Voilà stops its kernels), then whatever of its tree is left."""
+        left = self.procs()[1:]
+        super().stop()
+        _, alive = psutil.wait_procs(left, timeout=15)
         for proc in alive:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc.terminate()
-        _, alive = psutil.wait_procs(alive, timeout=10)
-        for proc in alive:
-            with contextlib.suppress(psutil.NoSuchProcess):
+            with contextlib.suppress(psutil.Error):
                 proc.kill()
-        self.process = None
 
 
-def _is_voila(proc: psutil.Process) -> bool:
-    try:
-        cmd = proc.cmdline()
-    except (psutil.NoSuchProcess, psutil.AccessDenied):
-        return False
-    return bool({"voila", "peerkit.serve.voila_app"} & set(cmd[:3])) or any(
-        c.endswith("/voila") for c in cmd[:2]
-    )
-
-
-# --- the machine ---------------------------------------------------------------
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def _os_name() -> str:
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            if line.startswith("PRETTY_NAME="):
-                return line.split("=", 1)[1].strip().strip('"')
-    except OSError:
-        pass
-    return platform.system()
-
-
-def filesystem(path: Path) -> str:
-    best = ("?", "?", "")
-    for part in psutil.disk_partitions(all=True):
-        if str(path).startswith(part.mountpoint) and len(part.mountpoint) >= len(best[2]):
-            best = (part.fstype, part.device, part.mountpoint)
-    return f"{best[0]} ({best[1]} on {best[2]})"
-
-
-def chromium_version() -> str:
-    try:
-        out = subprocess.run(
-            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=30, check=False
-        )
-        return out.stdout.strip() or out.stderr.strip()
-    except OSError as exc:
-        return f"unavailable ({exc})"
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for name in ("voila", "jupyter_server", "ipykernel", "ipywidgets", "SQLAlchemy", "playwright"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def cpu_ledger() -> dict[str, float]:
-    """CPU seconds so far: the whole machine (busy, and stolen by the hypervisor), and
-    this process with every descendant it has reaped (servers, kernels, browsers)."""
-    machine_times = psutil.cpu_times()
-    busy = sum(
-        getattr(machine_times, name, 0.0)
-        for name in ("user", "nice", "system", "irq", "softirq", "guest", "guest_nice")
-    )
-    own = psutil.Process().cpu_times()
-    return {
-        "machine_busy": busy,
-        "steal": getattr(machine_times, "steal", 0.0),
-        "bench": own.user + own.system + own.children_user + own.children_system,
-        "wall": time.perf_counter(),
-    }
-
-
-def other_load() -> float:
-    """CPU busy across the machine over one second, in % of all cores."""
-    return psutil.cpu_percent(interval=1.0)
-
-
-def machine(work: Path) -> dict[str, object]:
-    vm = psutil.virtual_memory()
-    return {
-        "cpu": _cpu_model(),
-        "cores": os.cpu_count(),
-        "cores_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "memory_gb": round(vm.total / 2**30, 1),
-        "os": _os_name(),
-        "kernel": platform.release(),
-        "virtualised": _virtualised(),
-        "python": platform.python_version(),
-        "chromium": chromium_version(),
-        "packages": versions(),
-        "work_filesystem": filesystem(work),
-    }
-
-
-def _virtualised() -> str:
-    try:
-        out = subprocess.run(
-            ["systemd-detect-virt"], capture_output=True, text=True, timeout=10, check=False
-        )
-        if out.stdout.strip():
-            return out.stdout.strip()
-    except OSError:
-        pass
-    flags = ""
-    with contextlib.suppress(OSError):
-        flags = Path("/proc/cpuinfo").read_text()
-    return "yes (hypervisor flag)" if " hypervisor" in flags else "unknown"
+def machine() -> dict[str, Any]:
+    cpu = re.search(r"model name\s*: (.*)", Path("/proc/cpuinfo").read_text())
+    names = ("voila", "jupyter_server", "ipykernel", "ipywidgets", "SQLAlchemy", "playwright")
+    versions = [f"Python {platform.python_version()}"] + [
+        f"{n} {metadata.version(n)}" for n in names
+    ]
+    cores = f"{cpu[1] if cpu else '?'}, {os.cpu_count()} cores"
+    return {"cpu": cores, "software": ", ".join(versions), "loadavg_before": os.getloadavg()[0]}
 
 
 def write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    """Indented JSON with every innermost object or list on one line (short to read)."""
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    text = re.sub(r"[{\[][^{}\[\]]*[}\]]", lambda m: re.sub(r"\n *", " ", m[0]), text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
