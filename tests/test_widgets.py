@@ -332,8 +332,11 @@ def test_pending_saves_are_flushed_at_exit(session):
     ex = session.reflection("late", "Prompt")
     ex.box.value = "typed just before closing"
     assert ex.save_pending
+    usual_wait = session.store.busy_timeout_ms
     autosave.flush_all()
     assert session.store.latest("alex", "m2s1", "late").value == "typed just before closing"
+    # The exit flush stops waiting long for a lock: the kernel is killed about 2.5 s on.
+    assert session.store.busy_timeout_ms < 2000 < usual_wait
 
 
 def test_statement_builder_uses_lead_ins(session):

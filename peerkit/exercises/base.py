@@ -224,7 +224,11 @@ class Exercise:
         self.prompt = prompt
         self.last_saved: Revision | None = None
         self._restoring = False
-        self._debouncer = Debouncer(self.save_now, autosave_delay)
+        # At kernel exit the last save must end before jupyter_client kills the kernel
+        # (about 2.5 s), not wait SQLite's usual 10 s for another page's lock.
+        self._debouncer = Debouncer(
+            self.save_now, autosave_delay, before_exit=slot.store.wait_briefly
+        )
         #: Called with each new revision (the session's progress bar listens).
         self.on_saved: list[Callable[[Revision], None]] = []
         self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
