@@ -39,12 +39,9 @@ VOILA = "-m voila {nb} --no-browser --port={port}"
 STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
 NBCONVERT = "-m nbconvert --to html --execute --no-input --output-dir {static} --output index {nb}"
 #: `peerkit serve` with idle kernels culled after argv[1] s instead of an hour.
-CULL_SOON = """import importlib, sys
+CULL_SOON = """import sys
 from peerkit import cli
-try:
-    settings = importlib.import_module("peerkit.cli.serve")
-except ImportError:
-    settings = cli
+from peerkit.serve import voila_config as settings
 settings.KERNEL_CULL_IDLE_SECONDS, settings.KERNEL_CULL_INTERVAL_SECONDS = int(sys.argv[1]), 5
 sys.exit(cli.main(sys.argv[2:]))"""
 NO_PREHEAT = "-m peerkit.cli serve --no-browser --no-preheat --port={port}"

@@ -12,8 +12,9 @@ from traitlets.config import Config
 
 from peerkit import paths
 from peerkit.cli import build_parser, main, serve
-from peerkit.cli.serve import ServeOptions, render_config, voila_command, voila_settings
 from peerkit.course.data import load_course
+from peerkit.serve import voila_config
+from peerkit.serve.voila_config import ServeOptions, render_config, voila_command, voila_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OK_LINE = "peerkit check: the course content is in order."
@@ -197,10 +198,10 @@ class FakeProcess:
     def __init__(self, command, env):
         self.command, self.env = command, env
         self.runtime = Path(command[-1].split("=", 1)[1])
-        self.config = (self.runtime / serve.CONFIG_NAME).read_text()
+        self.config = (self.runtime / voila_config.CONFIG_NAME).read_text()
         self.modes = (
             stat.S_IMODE(self.runtime.stat().st_mode),
-            stat.S_IMODE((self.runtime / serve.CONFIG_NAME).stat().st_mode),
+            stat.S_IMODE((self.runtime / voila_config.CONFIG_NAME).stat().st_mode),
         )
 
     def wait(self):
@@ -238,7 +239,7 @@ def test_serve_prints_the_address_with_a_new_token_on_one_line(started, capsys, 
     assert not process.runtime.exists()  # removed when the server stopped
     assert serve.TOKEN_ENV not in process.env and token not in " ".join(process.command)
     assert process.env["VOILA_APP_IP"] == "127.0.0.1"
-    assert process.env[serve.LOG_LEVEL_ENV] == "WARNING"
+    assert process.env[voila_config.LOG_LEVEL_ENV] == "WARNING"
     main(["serve", "--no-browser"])
     assert started[1].config != process.config  # a new token each start
 

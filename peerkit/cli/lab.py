@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from peerkit import paths
-from peerkit.cli.serve import server_env
+from peerkit.serve.voila_config import server_env
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
