@@ -296,3 +296,11 @@ def test_a_bug_while_loading_the_course_is_not_a_content_problem(course_root, mo
     monkeypatch.setattr("peerkit.course.checks.load_course", broken)
     with pytest.raises(RuntimeError, match="a bug in peerkit"):
         check_course(course_root)
+
+
+def test_a_notebook_that_breaks_the_format_is_reported(course_root):
+    nb = _load(course_root, CHIME)
+    nb["cells"][0]["cell_type"] = "poem"
+    _save(course_root, CHIME, nb)
+    problems = check_course(course_root)
+    assert any(p.startswith(f"{CHIME_LABEL}: is not a valid notebook") for p in problems)

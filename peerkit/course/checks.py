@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from peerkit.course.data import Course, load_course
 from peerkit.course.notebooks import exercises, read_notebook, session_id
@@ -18,13 +19,34 @@ IMAGE_HTML = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_ATTR = re.compile(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
 
 
+def format_problems(nb: dict[str, Any], label: str) -> list[str]:
+    """Where the notebook breaks the Jupyter notebook format (nbformat's own schema).
+
+    nbformat is imported here only: it takes seconds to import, and this is for
+    authors, never a learner's kernel (``course.notebooks`` reads plain JSON).
+    """
+    import warnings
+
+    import nbformat
+    from nbformat.warnings import MissingIDFieldWarning
+
+    try:
+        with warnings.catch_warnings():
+            # Cell ids are optional in the format the course's notebooks use.
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            nbformat.validate(nbformat.from_dict(nb))
+    except nbformat.ValidationError as exc:
+        return [f"{label}: is not a valid notebook ({exc.message})"]
+    return []
+
+
 def check_notebook(path: Path, label: str, *, session: bool = True) -> list[str]:
     """Problems inside one notebook (``session``: a session page, not the home)."""
     try:
         nb = read_notebook(path)
     except (OSError, ValueError) as exc:
         return [f"{label}: cannot be read as a notebook ({exc})"]
-    problems = []
+    problems = format_problems(nb, label)
     if "widgets" in nb.get("metadata", {}):
         problems.append(f"{label}: has saved widget state (metadata.widgets); clear it")
     for index, cell in enumerate(nb.get("cells", []), start=1):
