@@ -6,7 +6,6 @@ import base64
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -14,6 +13,8 @@ from peerkit.course.data import load_course
 from peerkit.errors import StoreError
 from peerkit.pages.my_data import DOWNLOADS, PREPARE_FAILED, UNDERSTAND, my_data_page
 from peerkit.portfolio.formats import FORMATS
+
+from .html_elements import parse_html
 
 LEARNER = "sam"
 LINK = re.compile(
@@ -273,26 +274,6 @@ def test_a_successful_page_logs_nothing(page, caplog):
 HOSTILE = ("<script>alert(1)</script>", '" onmouseover="x', "' onfocus='x")
 
 
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def _elements(html: str) -> _Elements:
-    parser = _Elements()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_learner_name_is_shown_as_text(store, course, name):
     learner = f"sam {name} end"
@@ -302,7 +283,7 @@ def test_a_hostile_learner_name_is_shown_as_text(store, course, name):
     page.erase_button.click()
     html = "".join(getattr(child, "value", "") for child in page.children)
     html += "".join(link.value for link in page.links.values()) + page.warning.value
-    parsed = _elements(html)
+    parsed = parse_html(html)
     assert "script" not in {tag for tag, _attrs in parsed.tags}
     for tag, attrs in parsed.tags:
         assert all(not attr.startswith("on") for attr, _value in attrs), tag
@@ -310,7 +291,7 @@ def test_a_hostile_learner_name_is_shown_as_text(store, course, name):
     assert name not in html
     # The HTML download names the learner too, escaped the same way.
     _f, _m, data = _decoded(page, "html")
-    exported = _elements(data.decode("utf-8"))
+    exported = parse_html(data.decode("utf-8"))
     assert "script" not in {tag for tag, _attrs in exported.tags}
     assert all(not a.startswith("on") for _t, attrs in exported.tags for a, _v in attrs)
     assert f"Learner: {learner}" in "".join(exported.text)

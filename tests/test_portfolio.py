@@ -6,7 +6,6 @@ import io
 import json
 from datetime import UTC, datetime
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,8 @@ from peerkit.portfolio.render_md import md_escape
 from peerkit.portfolio.sample import sample_answers
 from peerkit.portfolio.text import one_line
 from peerkit.store.answers import answer_lines
+
+from .html_elements import parse_html
 
 LEARNER = "alex"
 NOW = datetime(2025, 3, 4, 10, 42, tzinfo=UTC)
@@ -89,31 +90,9 @@ def _docx_text(data: bytes):
     return document, paragraphs, "\n".join([t for _s, t in paragraphs] + cells)
 
 
-class _Tags(HTMLParser):
-    """Every start tag and attribute, and all the text, of an HTML document."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def _parse(html: str) -> _Tags:
-    parser = _Tags()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
 def _assert_inert(html: str) -> None:
     """No script, no injected element and no event handler or javascript: link."""
-    parsed = _parse(html)
+    parsed = parse_html(html)
     tags = {tag for tag, _attrs in parsed.tags}
     assert not tags & {"script", "img", "iframe", "a", "object", "embed"}
     for tag, attrs in parsed.tags:
@@ -260,7 +239,7 @@ def test_html_is_a_print_ready_document(store, course):
     assert "<p>Line one<br>line two</p><p>New paragraph</p>" in html
     assert 'class="peerkit-picture"' in html and "Try a class" in html
     assert "http" not in html.replace("http://www.w3.org/2000/svg", "")  # self-contained
-    tags = {tag for tag, _attrs in _parse(html).tags}
+    tags = {tag for tag, _attrs in parse_html(html).tags}
     assert not tags & {"link", "script", "img"}
     assert course.session("m2s1").heading not in html  # no answers there
 
@@ -333,7 +312,7 @@ def test_md_escape_keeps_markdown_syntax_literal(text):
     import mistune
 
     html = mistune.create_markdown(escape=False)(md_escape(text))
-    parsed = _parse(html)
+    parsed = parse_html(html)
     assert [tag for tag, _attrs in parsed.tags] == ["p"]
     assert "".join(parsed.text).strip() == text.strip()
 
@@ -482,7 +461,7 @@ def test_html_keeps_hostile_names_and_answers_as_text(store, course, payload):
     store.save(learner, "m2s1", "a-removed-exercise", {payload: payload})
     html = export_portfolio("html", learner, store, course).decode()
     assert payload not in html
-    parsed = _parse(html)
+    parsed = parse_html(html)
     assert "script" not in {tag for tag, _attrs in parsed.tags}
     for tag, attrs in parsed.tags:
         assert all(not name.startswith("on") for name, _value in attrs), tag
