@@ -15,20 +15,20 @@ answer is restored when it is made and saved a moment after each edit.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import inspect
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from html import unescape
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.exercises.autosave import AUTOSAVE_DELAY, Debouncer
-from peerkit.exercises.ui import widgets
-from peerkit.store.answers import Answer, answer_lines
+from peerkit.exercises.form import Block, course_html, keys_of, list_keys
+from peerkit.store.answers import MAX_ANSWER_CHARS, Answer, answer_lines, clean_text
 
 if TYPE_CHECKING:
     from peerkit.store.answer_store import AnswerStore, Revision
@@ -90,35 +90,17 @@ def saved_label(when: datetime) -> str:
     return f"Saved {local.day} {local:%b}, {local:%H:%M}"
 
 
-def text_box(label: str, *, rows: int = 5, placeholder: str = "") -> widgets.Textarea:
-    """A multi-line box whose label is its accessible name, shown above it."""
-    box = widgets.Textarea(
-        description=label,
-        placeholder=placeholder,
-        rows=rows,
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="100%"),
-    )
-    box.add_class("peerkit-input")
-    return box
+def prompt_block(prompt: str) -> Block:
+    """The prompt as a paragraph above the inputs."""
+    return course_html(html('<p class="peerkit-prompt">{}</p>', prompt), css="peerkit-prompt-block")
 
 
-def fill_boxes(boxes: Iterable[tuple[str, widgets.Widget]], value: Answer) -> None:
-    """Put each key's saved text into its box; anything missing or malformed is blank."""
-    if not isinstance(value, dict):
-        return
-    for key, box in boxes:
-        text = value.get(key, "")
-        box.value = text if isinstance(text, str) else ""
+def _text_of(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
-def fill_menus(menus: Mapping[str, widgets.Dropdown], value: Answer, blank: str) -> None:
-    """Set each key's menu to its saved choice if the menu offers it, else to ``blank``."""
-    saved = value if isinstance(value, dict) else {}
-    for key, menu in menus.items():
-        choice = saved.get(key, blank)
-        menu.value = choice if choice in [v for _label, v in menu.options] else blank
+def _texts_of(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 class Exercise:
@@ -210,6 +192,11 @@ class Exercise:
         return {key: text(key) for key in cls.labels(options)}
 
     # --- a live exercise ------------------------------------------------------
+    #: False for tools that save only on a button (the CHIME wheel), not as the learner types.
+    autosave: ClassVar[bool] = True
+    #: True when ``panels()`` draws the answer, so each save redraws them.
+    redraw_on_save: ClassVar[bool] = False
+
     def __init__(
         self,
         slot: AnswerSlot,
@@ -219,24 +206,42 @@ class Exercise:
         carry_from: tuple[str, str] | None = None,
         **options: Any,
     ) -> None:
+        from peerkit.exercises.view import ExerciseView
+
         self.slot = slot
         self.carry_from = carry_from
         self.prompt = prompt
         self.last_saved: Revision | None = None
-        self._restoring = False
-        # At kernel exit the last save must end before jupyter_client kills the kernel
-        # (about 2.5 s), not wait SQLite's usual 10 s for another page's lock.
+        # Saves asked for from Python (``edit()``) wait for a pause; the browser's own
+        # edits arrive already paused and are saved at once. At kernel exit the last
+        # save must end before jupyter_client kills the kernel (about 2.5 s), not wait
+        # SQLite's usual 10 s for another page's lock.
         self._debouncer = Debouncer(
             self.save_now, autosave_delay, before_exit=slot.store.wait_briefly
         )
         #: Called with each new revision (the session's progress bar listens).
         self.on_saved: list[Callable[[Revision], None]] = []
-        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self.status.add_class("peerkit-status")
-        body = self.build(**options)
-        self.view = widgets.VBox(children=[*self.header(), *body, self.status])
+        self._latest_seq: dict[str, int] = {}
+        #: The reply to the latest action (``perform`` sets it).
+        self._action_reply: dict[str, Any] = {"type": "failed", "message": "Nothing was done."}
+        self.blocks = self.build(**options)
+        self.keys = keys_of(self.blocks)
+        self._list_keys = list_keys(self.blocks)
+        self.view = ExerciseView(
+            spec={
+                "header": self.header(),
+                "blocks": self.blocks,
+                "classes": [
+                    "peerkit-exercise" if self.counted else "peerkit-tool",
+                    f"peerkit-{self.kind}",
+                ],
+                "max_chars": MAX_ANSWER_CHARS,
+                "autosave": self.autosave,
+            }
+        )
         self.view.add_class("peerkit-exercise" if self.counted else "peerkit-tool")
         self.view.add_class(f"peerkit-{self.kind}")
+        self.view.on_msg(self._on_message)
         self.restore()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -244,49 +249,94 @@ class Exercise:
         return self.view._repr_mimebundle_(**kwargs)
 
     # --- for subclasses -------------------------------------------------
-    def build(self, *args: Any, **options: Any) -> list[widgets.Widget]:
-        """The inputs below the prompt; its keyword parameters are the type's options."""
+    def build(self, *args: Any, **options: Any) -> list[Block]:
+        """The form below the prompt; its keyword parameters are the type's options."""
         raise NotImplementedError
 
-    def header(self) -> list[widgets.Widget]:
-        """Widgets shown above the inputs; by default the prompt as a paragraph."""
-        return [widgets.HTML(html('<p class="peerkit-prompt">{}</p>', self.prompt))]
+    def header(self) -> list[Block]:
+        """Blocks shown above the form; by default the prompt as a paragraph."""
+        return [prompt_block(self.prompt)]
 
-    def get_value(self) -> Answer:
-        raise NotImplementedError
+    def to_form(self, value: Answer) -> dict[str, Any]:
+        """A stored answer as the form's values (anything missing or malformed: blank)."""
+        saved = value if isinstance(value, dict) else {}
+        return {
+            key: _texts_of(saved.get(key)) if key in self._list_keys else _text_of(saved.get(key))
+            for key in self.keys
+        }
 
-    def set_value(self, value: Answer) -> None:
-        raise NotImplementedError
+    def from_form(self, values: Mapping[str, Any]) -> Answer:
+        """The form's values as the answer to store."""
+        return dict(values)
 
-    def watch(self, widget: widgets.Widget, name: str = "value") -> None:
-        widget.observe(self._on_edit, names=name)
+    def panels(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """HTML for the form's panels, drawn from the values (pictures of the answer)."""
+        return {}
 
-    # --- saving ---------------------------------------------------------
+    def perform(self, name: str, values: Mapping[str, Any]) -> None:
+        """Do the form's action ``name`` (a button); the form's values come with it."""
+        raise ValueError(f"{type(self).__name__} has no action {name!r}")
+
+    # --- the answer -----------------------------------------------------
     @property
     def exercise_id(self) -> str:
         return self.slot.exercise
 
+    @property
+    def form_values(self) -> dict[str, Any]:
+        """The form's values as the kernel last heard them."""
+        return dict(self.view.values)
+
+    def get_value(self) -> Answer:
+        return self.from_form(self.form_values)
+
+    def set_value(self, value: Answer) -> None:
+        """Show ``value`` in the form (sent to the browser)."""
+        self._show_values(self.to_form(value), self.view.revision)
+
+    def _show_values(self, values: dict[str, Any], revision: int) -> None:
+        with self.view.hold_sync():
+            self.view.values = values
+            self.view.revision = revision
+            self.view.panels = self.panels(values)
+
+    def clean_values(self, values: Any) -> dict[str, Any]:
+        """Values from the browser (untrusted): the form's keys, each of its own shape,
+        with text that cannot be stored (lone surrogates) replaced."""
+        given = values if isinstance(values, Mapping) else {}
+        return {
+            key: [clean_text(t) for t in _texts_of(given.get(key))]
+            if key in self._list_keys
+            else clean_text(_text_of(given.get(key)))
+            for key in self.keys
+        }
+
+    def edit(self, **values: Any) -> None:
+        """Change some of the form's values from Python, as typing would (saved after a pause)."""
+        unknown = set(values) - set(self.keys)
+        if unknown:
+            raise KeyError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
+        merged = self.clean_values({**self.form_values, **values})
+        self._show_values(merged, self.view.revision)
+        self.changed()
+
+    # --- saving ---------------------------------------------------------
     def restore(self) -> None:
-        """Load the learner's saved answer into the inputs."""
+        """Load the learner's saved answer into the form."""
         try:
             saved = self.slot.load()
+            self.view.draft_secret = self.slot.store.draft_secret(self.slot.learner)
         except StoreError:
             self._show_status("Your earlier answer could not be loaded just now.", error=True)
             return
+        self.view.draft_key = draft_name(self.view.draft_secret, self.slot)
         if saved is None:
+            self._show_values(self.to_form({}), 0)
             self._carry_over()
             return
-        self._set_quietly(saved.value)
+        self._show_values(self.to_form(saved.value), saved.id)
         self.last_saved = saved
-        self._show_status(saved_label(saved.saved_at))
-
-    def _set_quietly(self, value: Answer) -> None:
-        """Fill the inputs without their edits counting as the learner's."""
-        self._restoring = True
-        try:
-            self.set_value(value)
-        finally:
-            self._restoring = False
+        self._show_status(saved_label(saved.saved_at), state="saved")
 
     def _carry_over(self) -> None:
         """Offer the learner's answer to the same reflection in another session."""
@@ -299,70 +349,158 @@ class Exercise:
             return
         if earlier is None:
             return
-        self._set_quietly(earlier.value)
+        self._show_values(self.to_form(earlier.value), 0)
         self._show_status(
             "This is what you wrote in an earlier session. Keep it as it is, or update it."
         )
 
     def changed(self) -> None:
-        """Note an edit: show 'Saving…' and save once the learner pauses."""
-        if self._restoring:
-            return
-        self._show_status("Saving…")
+        """Note an edit made from Python: save once the edits pause."""
+        self._show_status("Saving…", state="saving")
         self._debouncer.schedule()
 
     def changed_now(self) -> None:
-        """Note an edit that is complete in itself (a choice, an added item): save at once."""
-        if self._restoring:
-            return
+        """Note an edit that is complete in itself: save at once."""
         self.save_now()
 
     def save_now(self) -> Revision | None:
-        """Save the current inputs at once (the programmatic twin of autosave)."""
+        """Save the form's values at once (the programmatic twin of autosave)."""
+        reply = self._save(self.form_values, base=None)
+        return self.last_saved if reply["type"] == "saved" else None
+
+    def receive(
+        self, values: Any, *, base: Any = None, seq: int = 0, view: str = "", restored: bool = False
+    ) -> dict[str, Any]:
+        """Save what a browser view sent; returns the reply it is sent back."""
+        cleaned = self.clean_values(values)
+        reply = self._save(cleaned, base=base if isinstance(base, int) else None, quiet=True)
+        reply.update(seq=seq, view=view)
+        if restored and reply["type"] == "saved":
+            reply["restored"] = True
+        if cleaned != values:
+            reply["values"] = cleaned
+        return reply
+
+    def _save(
+        self, values: dict[str, Any], *, base: int | None, quiet: bool = False
+    ) -> dict[str, Any]:
         self._debouncer.cancel()
         try:
-            revision = self.slot.save(self.get_value())
-        except AnswerRejected as exc:
-            self._show_status(str(exc), error=True)
-            return None
-        except StoreError:
-            self._show_status(
-                "Could not save just now. Your text is still here; peerkit will try again.",
-                error=True,
+            revision, replaced = self.slot.store.save_over(
+                self.slot.learner,
+                self.slot.session,
+                self.slot.exercise,
+                self.from_form(values),
+                base=base,
             )
-            self._debouncer.schedule(after=RETRY_DELAY)
-            return None
+        except AnswerRejected as exc:
+            self._show_status(str(exc), error=True, quiet=quiet)
+            return {"type": "refused", "message": str(exc), "short": "this answer is too long."}
+        except StoreError:
+            message = (
+                "Not saved yet: the course could not write your answer just now. It will try again."
+            )
+            self._show_status(message, error=True, quiet=quiet)
+            if not quiet:
+                self._debouncer.schedule(after=RETRY_DELAY)
+            return {"type": "failed", "message": message}
+        is_new = self.last_saved is None or revision.id != self.last_saved.id
         self.last_saved = revision
-        self._show_status(saved_label(revision.saved_at))
-        for callback in self.on_saved:
-            callback(revision)
-        return revision
+        label = saved_label(revision.saved_at)
+        if quiet:
+            self.view.remember(values, revision.id)
+            if self.redraw_on_save:
+                self.view.panels = self.panels(values)
+        else:
+            self._show_values(values, revision.id)
+        self._show_status(label, state="saved", quiet=quiet)
+        if is_new:
+            for callback in self.on_saved:
+                callback(revision)
+        reply: dict[str, Any] = {"type": "saved", "revision": revision.id, "label": label}
+        if replaced is not None:
+            reply["elsewhere"] = self._other(replaced)
+        return reply
+
+    def _other(self, revision: Revision) -> dict[str, Any]:
+        return {
+            "revision": revision.id,
+            "value": self.to_form(revision.value),
+            "label": saved_label(revision.saved_at),
+        }
+
+    def check(self, base: Any) -> dict[str, Any] | None:
+        """A 'newer' reply when the stored answer is not revision ``base`` any more."""
+        try:
+            latest = self.slot.load()
+        except StoreError:
+            return None
+        if latest is None or latest.id == base:
+            return None
+        return {"type": "newer", "other": self._other(latest)}
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """A message from the browser view: save, check for a newer answer, or act."""
+        if not isinstance(content, dict):
+            return
+        view = str(content.get("view", ""))[:100]
+        seq = content.get("seq")
+        seq = seq if isinstance(seq, int) else 0
+        kind = content.get("type")
+        if kind in {"save", "action"}:
+            if seq < self._latest_seq.get(view, 0):
+                return  # overtaken by a later edit from the same view
+            self._latest_seq[view] = seq
+        reply: dict[str, Any] | None
+        if kind == "save":
+            reply = self.receive(
+                content.get("value"),
+                base=content.get("base"),
+                seq=seq,
+                view=view,
+                restored=bool(content.get("restored")),
+            )
+        elif kind == "action":
+            try:
+                self.perform(str(content.get("name", "")), self.clean_values(content.get("value")))
+            except ValueError:
+                return
+            reply = dict(self._action_reply)
+            reply.update(seq=seq, view=view)
+        elif kind == "check":
+            reply = self.check(content.get("base"))
+            if reply is not None:
+                reply["view"] = view
+        else:
+            return
+        if reply is not None:
+            self.view.send(reply)
 
     @property
     def save_pending(self) -> bool:
         return self._debouncer.pending
 
-    def _on_edit(self, _change: dict[str, Any]) -> None:
-        self.changed()
-
-    def _show_status(self, text: str, *, error: bool = False) -> None:
-        role = "alert" if error else "status"
-        css = "peerkit-status-error" if error else "peerkit-status-ok"
-        self.status.value = html('<span class="{}" role="{}">{}</span>', css, role, text)
+    def _show_status(
+        self, text: str, *, error: bool = False, state: str = "idle", quiet: bool = False
+    ) -> None:
+        status = {"state": "error" if error else state, "text": text, "error": error}
+        if quiet:
+            with self.view._quietly(status=status):
+                self.view.status = status
+        else:
+            self.view.status = status
 
     @property
     def status_text(self) -> str:
         """The status line as plain text (for tests and the CLI)."""
-        return unescape(re.sub(r"<[^>]+>", "", self.status.value))
+        return str(self.view.status.get("text", ""))
+
+
+def draft_name(secret: str, slot: AnswerSlot) -> str:
+    """Where a browser keeps this exercise's draft: says nothing without the learner's key."""
+    message = f"{slot.learner}\n{slot.session}\n{slot.exercise}".encode()
+    return hmac.new(secret.encode("ascii"), message, hashlib.sha256).hexdigest()[:32]
 
 
 class BoxesExercise(Exercise):
-    """An exercise of labelled text boxes (``self.boxes``: key -> box), answered together."""
-
-    boxes: dict[str, widgets.Textarea]
-
-    def get_value(self) -> Answer:
-        return {key: box.value for key, box in self.boxes.items()}
-
-    def set_value(self, value: Answer) -> None:
-        fill_boxes(self.boxes.items(), value)
+    """An exercise of labelled text boxes, answered together (key -> text)."""

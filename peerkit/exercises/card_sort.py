@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, TextMaker, fill_menus, html, str_map
-from peerkit.exercises.ui import widgets
+from peerkit.exercises import form
+from peerkit.exercises.base import Exercise, TextMaker, html, str_map
 from peerkit.store.answers import Answer
 
 UNSORTED = ""
@@ -22,6 +22,7 @@ class CardSort(Exercise):
 
     method: ClassVar[str] = "card_sort"
     kind: ClassVar[str] = "card-sort"
+    redraw_on_save: ClassVar[bool] = True
 
     def build(
         self,
@@ -29,72 +30,38 @@ class CardSort(Exercise):
         groups: dict[str, str],
         cards: dict[str, str],
         feedback: dict[str, str] | None = None,
-    ) -> list[widgets.Widget]:
+    ) -> list[form.Block]:
         if len(groups) < 2 or not cards:
             raise ValueError("card_sort needs two or more groups and at least one card")
         self.groups = groups
         self.cards = cards
-        self._card_feedback = feedback or {}
-        self.menus: dict[str, widgets.Dropdown] = {}
-        self.notes: dict[str, widgets.HTML] = {}
-        rows = []
+        notes = feedback or {}
+        choices = [(UNSORTED, "Choose a group…"), *groups.items()]
+        blocks = []
         for key, text in cards.items():
-            menu = widgets.Dropdown(
-                options=[("Choose a group…", UNSORTED)]
-                + [(label, value) for value, label in groups.items()],
-                value=UNSORTED,
-                description=text,
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="100%"),
+            note = notes.get(key, "")
+            placed = (
+                dict.fromkeys(groups, html('<p class="peerkit-feedback-text">{}</p>', note))
+                if note
+                else None
             )
-            menu.add_class("peerkit-input")
-            menu.add_class("peerkit-card")
-            menu.observe(lambda _c, k=key: self._placed(k), names="value")
-            note = widgets.HTML()
-            note.add_class("peerkit-feedback")
-            self.menus[key] = menu
-            self.notes[key] = note
-            rows.append(widgets.VBox([menu, note]))
-        self.board = widgets.HTML()
-        self.board.add_class("peerkit-sort-board")
-        self._draw()
-        return [*rows, self.board]
+            blocks.append(form.menu(key, text, choices, feedback=placed, css="peerkit-card"))
+        return [*blocks, form.panel("board", css="peerkit-sort-board")]
 
-    def _placed(self, key: str) -> None:
-        self._note(key)
-        self._draw()
-        self.changed_now()
-
-    def _note(self, key: str) -> None:
-        placed = self.menus[key].value != UNSORTED
-        text = self._card_feedback.get(key, "")
-        self.notes[key].value = (
-            html('<p class="peerkit-feedback-text">{}</p>', text) if placed and text else ""
-        )
-
-    def _draw(self) -> None:
+    def panels(self, values: Mapping[str, Any]) -> dict[str, str]:
         columns = []
         for group, label in self.groups.items():
             placed = [
-                html("<li>{}</li>", self.cards[k])
-                for k, menu in self.menus.items()
-                if menu.value == group
+                html("<li>{}</li>", text)
+                for k, text in self.cards.items()
+                if values.get(k) == group
             ]
             body = "".join(placed) or '<li class="peerkit-empty">No cards yet</li>'
             columns.append(
-                html('<section class="peerkit-sort-group"><h4>{}</h4>', label)
+                html('<section class="peerkit-sort-group"><h3>{}</h3>', label)
                 + f"<ul>{body}</ul></section>"
             )
-        self.board.value = f'<div class="peerkit-sort-columns">{"".join(columns)}</div>'
-
-    def get_value(self) -> Answer:
-        return {key: menu.value for key, menu in self.menus.items()}
-
-    def set_value(self, value: Answer) -> None:
-        fill_menus(self.menus, value, UNSORTED)
-        for key in self.menus:
-            self._note(key)
-        self._draw()
+        return {"board": f'<div class="peerkit-sort-columns">{"".join(columns)}</div>'}
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from peerkit.errors import StoreError
+from peerkit.exercises import form
 from peerkit.exercises.base import Exercise
-from peerkit.exercises.ui import widgets
 from peerkit.pictures.chime_wheel import CHIME, chime_table_html, chime_wheel_svg
 from peerkit.store.answers import Answer
 
 #: Where every reading is kept, whichever page the wheel is shown on.
 CHIME_SESSION, CHIME_EXERCISE = "m2s1", "chime-wheel"
 TITLE = "My CHIME wheel"
+ADD_READING = "add-reading"
 NOT_RATED = ""
 Reading = dict[str, str]
 
@@ -40,74 +42,66 @@ class ChimeWheel(Exercise):
     counted: ClassVar[bool] = False
     default_prompt: ClassVar[str] = TITLE
 
-    def build(self) -> list[widgets.Widget]:
-        self.readings: list[Reading] = []
-        options = [("Not rated", NOT_RATED)] + [(str(n), str(n)) for n in range(1, 11)]
-        self.menus = {
-            key: widgets.Dropdown(
-                options=options,
-                value=NOT_RATED,
-                description=f"{label} (1 low, 10 high)",
-                style={"description_width": "initial"},
-            )
-            for key, label in CHIME
-        }
-        for key, menu in self.menus.items():
-            menu.add_class("peerkit-input")
-            menu.add_class(f"peerkit-rate-{key}")
-        self.save_button = widgets.Button(
-            description="Save this reading", layout=widgets.Layout(width="auto")
-        )
-        self.save_button.add_class("peerkit-save-reading")
-        self.save_button.on_click(lambda _b: self.add_reading())
-        self.wheel = widgets.HTML()
-        self.wheel.add_class("peerkit-wheel")
-        self._draw()
-        return [*self.menus.values(), self.save_button, self.wheel]
+    autosave: ClassVar[bool] = False
 
-    def add_reading(self, when: datetime | None = None) -> bool:
+    def build(self) -> list[form.Block]:
+        self.readings: list[Reading] = []
+        options = [(NOT_RATED, "Not rated")] + [(str(n), str(n)) for n in range(1, 11)]
+        return [
+            *(
+                form.menu(key, f"{label} (1 low, 10 high)", options, css=f"peerkit-rate-{key}")
+                for key, label in CHIME
+            ),
+            form.action(ADD_READING, "Save this reading", css="peerkit-save-reading"),
+            form.panel("wheel", css="peerkit-wheel"),
+        ]
+
+    def to_form(self, value: Answer) -> dict[str, Any]:
+        """The menus show the latest reading (or nothing yet)."""
+        self.readings = readings_of(value)
+        latest = self.readings[-1] if self.readings else {}
+        return {key: latest.get(key, NOT_RATED) for key, _label in CHIME}
+
+    def from_form(self, values: Mapping[str, Any]) -> Answer:
+        return {"readings": [dict(r) for r in self.readings]}
+
+    def perform(self, name: str, values: Mapping[str, Any]) -> None:
+        if name != ADD_READING:
+            super().perform(name, values)
+        self.add_reading(values=values)
+
+    def add_reading(
+        self, when: datetime | None = None, *, values: Mapping[str, Any] | None = None
+    ) -> bool:
         """Save the five ratings as a new dated reading; False unless all five are rated."""
-        scores = {key: menu.value for key, menu in self.menus.items()}
+        given = self.form_values if values is None else values
+        scores = {key: str(given.get(key, NOT_RATED)) for key, _label in CHIME}
         if not all(scores.values()):
-            self._show_status(
-                "Rate all five processes to save a reading (your choices are still here).",
-                error=True,
-            )
+            message = "Rate all five processes to save a reading (your choices are still here)."
+            self._show_status(message, error=True)
+            self._action_reply = {"type": "refused", "message": message, "short": message}
             return False
         try:
             saved = self.slot.load()
         except StoreError:
-            self._show_status(
-                "Could not save just now. Your ratings are still here; please try again.",
-                error=True,
-            )
+            message = "Could not save just now. Your ratings are still here; please try again."
+            self._show_status(message, error=True)
+            self._action_reply = {"type": "refused", "message": message, "short": message}
             return False
         stamp = (when or datetime.now(UTC)).isoformat(timespec="seconds")
-        self.readings = [*readings_of(saved.value if saved else None), {"date": stamp, **scores}]
-        if self.save_now() is None:
-            return False
-        for menu in self.menus.values():
-            menu.value = NOT_RATED
-        self._draw()
-        return True
+        earlier = readings_of(saved.value if saved else None)
+        self.readings = [*earlier, {"date": stamp, **scores}]
+        self._action_reply = self._save(scores, base=None)
+        return self._action_reply["type"] == "saved"
 
-    def _draw(self) -> None:
+    def panels(self, values: Mapping[str, Any]) -> dict[str, str]:
         if not self.readings:
-            self.wheel.value = (
-                '<p class="peerkit-hint">Your wheel appears here after your first reading.</p>'
-            )
-            return
-        self.wheel.value = (
-            f"{chime_wheel_svg(self.readings, uid=f'chime-{id(self)}')}"
+            hint = '<p class="peerkit-hint">Your wheel appears here after your first reading.</p>'
+            return {"wheel": hint}
+        return {
+            "wheel": f"{chime_wheel_svg(self.readings, uid=f'chime-{id(self)}')}"
             f"{chime_table_html(self.readings)}"
-        )
-
-    def get_value(self) -> Answer:
-        return {"readings": [dict(r) for r in self.readings]}
-
-    def set_value(self, value: Answer) -> None:
-        self.readings = readings_of(value)
-        self._draw()
+        }
 
     @classmethod
     def portfolio(cls, value: Any, options: Any) -> tuple[Any, ...]:

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from peerkit.errors import StoreError
-from peerkit.exercises.base import Exercise, fill_boxes, html, str_map, text_box
-from peerkit.exercises.ui import widgets
-from peerkit.store.answers import Answer, answer_lines
+from peerkit.exercises import form
+from peerkit.exercises.base import Exercise, html, str_map
+from peerkit.store.answers import answer_lines
 
 DRAFT_KEY = "draft"
 DRAFT_LABEL = "My draft"
@@ -38,29 +38,19 @@ class EssayPlanner(Exercise):
         sources: list[dict[str, Any]],
         sections: dict[str, str],
         word_target: int = 1500,
-    ) -> list[widgets.Widget]:
+    ) -> list[form.Block]:
         if DRAFT_KEY in sections:
             raise ValueError(f"essay_planner sections cannot be named {DRAFT_KEY!r}")
         self.sources = sources
-        self.word_target = word_target
-        self.earlier = widgets.HTML()
-        self.earlier.add_class("peerkit-earlier")
-        self.show_earlier()
-        self.sections = {key: text_box(label, rows=4) for key, label in sections.items()}
-        for key, box in self.sections.items():
-            box.add_class(f"peerkit-box-{key}")
-            self.watch(box)
-        self.draft = text_box(DRAFT_LABEL, rows=16)
-        self.draft.add_class("peerkit-box-draft")
-        self.watch(self.draft)
-        self.words = widgets.HTML()
-        self.words.add_class("peerkit-word-count")
-        self.draft.observe(lambda _c: self._count(), names="value")
-        self._count()
-        return [self.earlier, *self.sections.values(), self.draft, self.words]
+        return [
+            form.panel("earlier", css="peerkit-earlier"),
+            *(form.text(key, label, rows=4) for key, label in sections.items()),
+            form.text(DRAFT_KEY, DRAFT_LABEL, rows=16),
+            form.word_count(DRAFT_KEY, target=word_target),
+        ]
 
-    def show_earlier(self) -> None:
-        """Reload the learner's earlier answers into the side panel."""
+    def panels(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """The learner's earlier answers, read again from the store."""
         slot = self.slot
         blocks = []
         for source in self.sources:
@@ -76,26 +66,8 @@ class EssayPlanner(Exercise):
             blocks.append(
                 html("<details><summary>{}</summary>", source["label"]) + body + "</details>"
             )
-        self.earlier.value = (
-            '<section class="peerkit-earlier-list" aria-label="Your earlier reflections">'
-            f"<h4>Your earlier reflections</h4>{''.join(blocks)}</section>"
-        )
-
-    def _count(self) -> None:
-        words = word_count(self.draft.value)
-        self.words.value = (
-            f'<p role="status" aria-live="polite">{words:,} words '
-            f"(aim for about {self.word_target:,})</p>"
-        )
-
-    def get_value(self) -> Answer:
-        value = {key: box.value for key, box in self.sections.items()}
-        value[DRAFT_KEY] = self.draft.value
-        return value
-
-    def set_value(self, value: Answer) -> None:
-        fill_boxes([*self.sections.items(), (DRAFT_KEY, self.draft)], value)
-        self._count()
+        section = '<section class="peerkit-earlier-list" aria-label="Your earlier reflections">'
+        return {"earlier": f"{section}<h3>Your earlier reflections</h3>{''.join(blocks)}</section>"}
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from peerkit.exercises import form
 from peerkit.exercises.base import Exercise, TextMaker
-from peerkit.exercises.list_editor import ListEditor
-from peerkit.exercises.ui import widgets
 from peerkit.store.answers import Answer
+
+ITEMS = "items"
 
 
 class ListBuilder(Exercise):
@@ -17,23 +18,14 @@ class ListBuilder(Exercise):
     method: ClassVar[str] = "list_builder"
     kind: ClassVar[str] = "list-builder"
 
-    def build(
-        self, *, item_label: str = "Item", examples: Sequence[str] = ()
-    ) -> list[widgets.Widget]:
-        self.editor = ListEditor(item_label, self._list_changed, examples=examples)
-        return [self.editor.view]
+    def build(self, *, item_label: str = "Item", examples: Sequence[str] = ()) -> list[form.Block]:
+        return [form.items(ITEMS, item_label, examples=examples)]
 
-    def _list_changed(self, structural: bool) -> None:
-        if structural:
-            self.changed_now()
-        else:
-            self.changed()
+    def to_form(self, value: Answer) -> dict[str, Any]:
+        return super().to_form({ITEMS: value if isinstance(value, list) else []})
 
-    def get_value(self) -> Answer:
-        return self.editor.items
-
-    def set_value(self, value: Answer) -> None:
-        self.editor.items = value if isinstance(value, list) else []
+    def from_form(self, values: Mapping[str, Any]) -> Answer:
+        return list(values.get(ITEMS, []))
 
     @classmethod
     def sample(cls, options: Mapping[str, Any], text: TextMaker, items: int = 3) -> Answer:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import BoxesExercise, str_map, text_box
-from peerkit.exercises.ui import widgets
+from peerkit.exercises import form
+from peerkit.exercises.base import BoxesExercise, str_map
 
 
 class MultiBox(BoxesExercise):
@@ -18,26 +18,13 @@ class MultiBox(BoxesExercise):
     method: ClassVar[str] = "multi_box"
     kind: ClassVar[str] = "multi-box"
 
-    def build(
-        self, *, boxes: dict[str, str], columns: int = 2, rows: int = 4
-    ) -> list[widgets.Widget]:
+    def build(self, *, boxes: dict[str, str], columns: int = 2, rows: int = 4) -> list[form.Block]:
         if not boxes:
             raise ValueError(f"{self.method} needs at least one box")
-        self.boxes = {key: text_box(label, rows=rows) for key, label in boxes.items()}
-        for key, box in self.boxes.items():
-            box.add_class(f"peerkit-box-{key}")
-            self.watch(box)
-        return [self.arrange(columns)]
+        return [self.arrange({k: form.text(k, v, rows=rows) for k, v in boxes.items()}, columns)]
 
-    def arrange(self, columns: int) -> widgets.Widget:
-        grid = widgets.GridBox(
-            list(self.boxes.values()),
-            layout=widgets.Layout(
-                grid_template_columns=f"repeat({columns}, minmax(0, 1fr))", grid_gap="0.75rem"
-            ),
-        )
-        grid.add_class("peerkit-grid")
-        return grid
+    def arrange(self, boxes: dict[str, form.Block], columns: int) -> form.Block:
+        return form.grid(boxes.values(), columns=columns)
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

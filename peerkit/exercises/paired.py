@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from peerkit.exercises import form
 from peerkit.exercises.multi_box import MultiBox
-from peerkit.exercises.ui import widgets
 
 
 class Paired(MultiBox):
@@ -25,7 +25,7 @@ class Paired(MultiBox):
         left: str = "What do I need to learn?",
         right: str = "What do I need to let go?",
         rows: int = 5,
-    ) -> list[widgets.Widget]:
+    ) -> list[form.Block]:
         return super().build(boxes={"learn": left, "let-go": right}, columns=2, rows=rows)
 
     @classmethod

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import Exercise, TextMaker, fill_menus, str_map
-from peerkit.exercises.ui import widgets
+from peerkit.exercises import form
+from peerkit.exercises.base import Exercise, TextMaker, str_map
 from peerkit.store.answers import Answer
 
 NOT_RATED = ""
@@ -26,32 +26,17 @@ class RatingSet(Exercise):
         high: str = "completely",
         minimum: int = 1,
         maximum: int = 10,
-    ) -> list[widgets.Widget]:
+    ) -> list[form.Block]:
         if not items or minimum >= maximum:
             raise ValueError("rating needs items and a scale with minimum below maximum")
-        choices = [("Not rated", NOT_RATED)]
+        choices = [(NOT_RATED, "Not rated")]
         for score in range(minimum, maximum + 1):
             words = f" ({low})" if score == minimum else f" ({high})" if score == maximum else ""
-            choices.append((f"{score}{words}", str(score)))
-        self.menus: dict[str, widgets.Dropdown] = {}
-        for key, label in items.items():
-            menu = widgets.Dropdown(
-                options=choices,
-                value=NOT_RATED,
-                description=label,
-                style={"description_width": "initial"},
-            )
-            menu.add_class("peerkit-input")
-            menu.add_class(f"peerkit-rate-{key}")
-            menu.observe(lambda _c: self.changed_now(), names="value")
-            self.menus[key] = menu
-        return list(self.menus.values())
-
-    def get_value(self) -> Answer:
-        return {key: menu.value for key, menu in self.menus.items()}
-
-    def set_value(self, value: Answer) -> None:
-        fill_menus(self.menus, value, NOT_RATED)
+            choices.append((str(score), f"{score}{words}"))
+        return [
+            form.menu(key, label, choices, css=f"peerkit-rate-{key}")
+            for key, label in items.items()
+        ]
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

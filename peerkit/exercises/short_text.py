@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from peerkit.exercises.reflection import Reflection
-from peerkit.exercises.ui import widgets
+from peerkit.exercises import form
+from peerkit.exercises.reflection import TEXT, Reflection
 
 
 class ShortText(Reflection):
@@ -15,14 +15,5 @@ class ShortText(Reflection):
     kind: ClassVar[str] = "short-text"
     counted: ClassVar[bool] = False
 
-    def build(self, *, placeholder: str = "") -> list[widgets.Widget]:  # type: ignore[override]
-        self.box = widgets.Text(
-            description=self.prompt,
-            placeholder=placeholder,
-            continuous_update=True,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="100%"),
-        )
-        self.box.add_class("peerkit-input")
-        self.watch(self.box)
-        return [self.box]
+    def build(self, *, placeholder: str = "") -> list[form.Block]:  # type: ignore[override]
+        return [form.line(TEXT, self.prompt, placeholder=placeholder)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from peerkit.exercises import form
 from peerkit.exercises.base import Exercise, TextMaker, html
-from peerkit.exercises.list_editor import ListEditor
-from peerkit.exercises.ui import widgets
 from peerkit.pictures.sky_and_mountains import sky_and_mountains_svg
 from peerkit.store.answers import Answer
 
@@ -28,46 +27,28 @@ class SkyAndMountains(Exercise):
     method: ClassVar[str] = "sky_and_mountains"
     kind: ClassVar[str] = "sky-and-mountains"
     default_prompt: ClassVar[str] = "Sky and mountains"
+    redraw_on_save: ClassVar[bool] = True
 
-    def build(self, *, sky_prompt: str, mountains_prompt: str) -> list[widgets.Widget]:
-        self.sky = ListEditor("Sky idea", self._list_changed, css_key="sky")
-        self.mountains = ListEditor("Mountain idea", self._list_changed, css_key="mountains")
-        self.picture = widgets.HTML()
-        self.picture.add_class("peerkit-picture-box")
-        self._draw()
+    def build(self, *, sky_prompt: str, mountains_prompt: str) -> list[form.Block]:
         return [
-            self.picture,
-            widgets.HTML(html("<h3>{}</h3>", sky_prompt)),
-            self.sky.view,
-            widgets.HTML(html("<h3>{}</h3>", mountains_prompt)),
-            self.mountains.view,
+            form.panel("picture", css="peerkit-picture-box"),
+            form.course_html(html("<h3>{}</h3>", sky_prompt)),
+            form.items("sky", "Sky idea", css="sky"),
+            form.course_html(html("<h3>{}</h3>", mountains_prompt)),
+            form.items("mountains", "Mountain idea", css="mountains"),
         ]
 
-    def header(self) -> list[widgets.Widget]:
+    def header(self) -> list[form.Block]:
         return []
 
-    def _draw(self) -> None:
-        self.picture.value = sky_and_mountains_svg(
-            self.sky.items, self.mountains.items, uid=f"sm-{self.exercise_id}"
-        )
-
-    def _list_changed(self, structural: bool) -> None:
-        self._draw()
-        if structural:
-            self.changed_now()
-        else:
-            self.changed()
-
-    def get_value(self) -> Answer:
-        return {"sky": self.sky.items, "mountains": self.mountains.items}
-
-    def set_value(self, value: Answer) -> None:
-        if not isinstance(value, dict):
-            return
-        for place, editor in zip(PLACES, (self.sky, self.mountains), strict=True):
-            items = value.get(place, [])
-            editor.items = items if isinstance(items, list) else []
-        self._draw()
+    def panels(self, values: Mapping[str, Any]) -> dict[str, str]:
+        return {
+            "picture": sky_and_mountains_svg(
+                list(values.get("sky", [])),
+                list(values.get("mountains", [])),
+                uid=f"sm-{self.exercise_id}",
+            )
+        }
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

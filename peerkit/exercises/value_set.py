@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from peerkit.exercises.base import BoxesExercise, html, text_box
-from peerkit.exercises.ui import widgets
+from peerkit.exercises import form
+from peerkit.exercises.base import BoxesExercise, html
 
 
 def value_key(name: str) -> str:
@@ -21,15 +21,14 @@ class ValueSet(BoxesExercise):
     method: ClassVar[str] = "value_set"
     kind: ClassVar[str] = "value-set"
 
-    def build(self, *, values: list[dict[str, Any]], rows: int = 5) -> list[widgets.Widget]:
+    def build(self, *, values: list[dict[str, Any]], rows: int = 5) -> list[form.Block]:
         if not values:
             raise ValueError("value_set needs at least one value")
-        self.boxes = {}
-        parts: list[widgets.Widget] = []
+        parts = []
         for value in values:
             name = str(value["name"])
             key = value_key(name)
-            card = widgets.HTML(
+            card = (
                 html(
                     '<h3 class="peerkit-value-name">{}</h3><p>{}</p>', name, value.get("intro", "")
                 )
@@ -37,16 +36,15 @@ class ValueSet(BoxesExercise):
                 + "".join(html("<li>{}</li>", b) for b in value.get("beliefs", ()))
                 + "</ul>"
             )
-            box = text_box(f"{name}: {self.prompt}", rows=rows)
-            box.add_class(f"peerkit-box-{key}")
-            self.watch(box)
-            self.boxes[key] = box
-            section = widgets.VBox([card, box])
-            section.add_class("peerkit-value")
-            parts.append(section)
+            parts.append(
+                form.group(
+                    [form.course_html(card), form.text(key, f"{name}: {self.prompt}", rows=rows)],
+                    css="peerkit-value",
+                )
+            )
         return parts
 
-    def header(self) -> list[widgets.Widget]:
+    def header(self) -> list[form.Block]:
         return []
 
     @classmethod

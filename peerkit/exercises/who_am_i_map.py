@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from peerkit.exercises import form
 from peerkit.exercises.multi_box import MultiBox
-from peerkit.exercises.ui import widgets
 
 BOXES = {
     "skills": "What are your skills and strengths?",
@@ -25,24 +25,17 @@ class WhoAmIMap(MultiBox):
     method: ClassVar[str] = "who_am_i_map"
     kind: ClassVar[str] = "who-am-i-map"
 
-    def build(self) -> list[widgets.Widget]:  # type: ignore[override]
+    def build(self) -> list[form.Block]:  # type: ignore[override]
         return super().build(boxes=BOXES, rows=4)
 
-    def arrange(self, columns: int) -> widgets.Widget:
-        for key, box in self.boxes.items():
-            box.layout.grid_area = AREAS[key]
-        self.boxes["i-am"].add_class("peerkit-centre")
-        grid = widgets.GridBox(
-            [self.boxes[key] for key in AREAS],
-            layout=widgets.Layout(
-                grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
-                grid_template_areas='"a b" "c c" "d e"',
-                grid_gap="0.75rem",
-            ),
-        )
-        grid.add_class("peerkit-grid")
-        grid.add_class("peerkit-map")
-        return grid
+    def arrange(self, boxes: dict[str, form.Block], columns: int) -> form.Block:
+        placed = []
+        for key in AREAS:
+            block = dict(boxes[key], area=AREAS[key])
+            if key == "i-am":
+                block["class"] += " peerkit-centre"
+            placed.append(block)
+        return form.grid(placed, columns=2, areas='"a b" "c c" "d e"', css="peerkit-map")
 
     @classmethod
     def labels(cls, options: Mapping[str, Any]) -> dict[str, str]:

@@ -7,6 +7,8 @@ with a message that never holds learner text (the engine hides parameters).
 
 from __future__ import annotations
 
+import base64
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from peerkit.errors import StoreError
 from peerkit.store.answers import Answer, decode, encode, normalise
 from peerkit.store.migrations import ensure_schema
 from peerkit.store.schema import answer_revisions as revisions
+from peerkit.store.schema import draft_keys
 from peerkit.store.sqlite import (
     BRIEF_BUSY_TIMEOUT_MS,
     BUSY_OPTION,
@@ -132,12 +135,26 @@ class AnswerStore:
 
         Raises AnswerRejected for a value that is too long or of the wrong shape.
         """
+        return self.save_over(learner, session, exercise, value, base=None)[0]
+
+    def save_over(
+        self, learner: str, session: str, exercise: str, value: Any, *, base: int | None
+    ) -> tuple[Revision, Revision | None]:
+        """Save ``value`` as the answer that followed revision ``base`` (0: no answer yet).
+
+        Returns the current revision and, when another page had saved a different
+        answer since ``base``, that answer (it stays in the history: nothing is
+        lost). With ``base=None`` nothing is compared.
+        """
         cleaned = normalise(value)
         raw = encode(cleaned)
         with self._write() as conn:
             current = conn.execute(_newest(learner, session, exercise)).first()
             if current is not None and current.value == raw:
-                return _revision(current)
+                return _revision(current), None
+            replaced = None
+            if base is not None and current is not None and current.id != base:
+                replaced = _revision(current)
             saved_at = datetime.now(UTC)
             result = conn.execute(
                 revisions.insert().values(
@@ -152,7 +169,22 @@ class AnswerStore:
             if key is None:  # never for an INSERT of one row; for the type checker
                 raise StoreError("Could not write to the answers database.")
             new_id = int(key[0])
-        return Revision(new_id, learner, session, exercise, cleaned, saved_at)
+        return Revision(new_id, learner, session, exercise, cleaned, saved_at), replaced
+
+    def draft_secret(self, learner: str) -> str:
+        """The learner's key for sealing browser drafts (base64, 32 bytes), made once.
+
+        ``erase_learner`` deletes it, so drafts sealed before an erase stay unreadable.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                select(draft_keys.c.secret).where(draft_keys.c.learner == learner)
+            ).first()
+            if row is not None:
+                return str(row.secret)
+            secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+            conn.execute(draft_keys.insert().values(learner=learner, secret=secret))
+            return secret
 
     def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
         """The current answer to one exercise, or None."""

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from peerkit.errors import StoreError
 from peerkit.store.schema import answer_revisions as revisions
+from peerkit.store.schema import draft_keys
 from peerkit.store.sqlite import BUSY_OPTION, BUSY_TIMEOUT_MS, WRITE_OPTION
 
 _SCRUB = (
@@ -59,7 +60,9 @@ def count_revisions(engine: Engine, learner: str) -> int:
 
 
 def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
-    """Delete every revision of ``learner`` in one transaction; return how many.
+    """Delete every revision and the draft key of ``learner`` in one transaction.
+
+    Returns how many revisions were removed.
 
     For SQLite, then scrub the database file and its WAL so no copy of the text
     survives. Raises StoreError (never holding learner text) when nothing could be
@@ -70,6 +73,8 @@ def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
         with conn, conn.begin():
             removed = conn.execute(delete(revisions).where(revisions.c.learner == learner))
             count = removed.rowcount
+            # Without its key, a draft left in any browser can never be read again.
+            conn.execute(delete(draft_keys).where(draft_keys.c.learner == learner))
     except SQLAlchemyError as exc:
         raise StoreError("Could not erase the answers.") from exc
     if sqlite:

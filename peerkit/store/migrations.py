@@ -7,10 +7,18 @@ from collections.abc import Callable
 from sqlalchemy import Connection, select
 
 from peerkit.errors import StoreError
-from peerkit.store.schema import SCHEMA_VERSION, meta, metadata
+from peerkit.store.schema import SCHEMA_VERSION, draft_keys, meta, metadata
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _add_draft_keys(conn: Connection) -> None:
+    """Version 1 -> 2: the draft_keys table (``create_all`` has just made it)."""
+    draft_keys.create(conn, checkfirst=True)
+
+
+MIGRATIONS[1] = _add_draft_keys
 
 
 def ensure_schema(conn: Connection) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 
 #: Bump when the tables change, and add a step to ``migrations.MIGRATIONS``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -38,4 +38,14 @@ answer_revisions = Table(
     Column("value", Text, nullable=False),
     Column("saved_at", DateTime(timezone=True), nullable=False),
     Index("ix_answer_revisions_lookup", "learner", "session", "exercise", "id"),
+)
+
+#: One secret per learner, sealing the drafts their browser keeps of unsaved text
+#: (peerkit/exercises/static/exercise.js). Erasing the learner deletes it, so any
+#: draft left in a browser can never be read again. Added in schema version 2.
+draft_keys = Table(
+    "draft_keys",
+    metadata,
+    Column("learner", String(200), primary_key=True),
+    Column("secret", String(64), nullable=False),
 )

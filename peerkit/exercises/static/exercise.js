@@ -1,0 +1,818 @@
+// One exercise's view: a form drawn from the kernel's spec, saved by the kernel.
+//
+// The browser decides what the learner is told about saving. Every edit gets a
+// sequence number; the kernel answers each save with "saved" (or "refused").
+// Until the latest edit is acknowledged the text is a draft: it is kept in
+// localStorage (encrypted with a key the kernel gives, so it is unreadable
+// without the learner's own course), resent until the kernel answers, and sent
+// again by the next page that opens if this one never heard back.
+//
+// Learner text only ever reaches the DOM as .value or .textContent; the HTML
+// pieces in the spec and in `panels` are course text or kernel-escaped HTML.
+
+const QUIET_MS = 800; // save once the learner pauses this long...
+const MAX_WAIT_MS = 4000; // ...or at least this often while they keep typing
+const RESEND_MS = 3000; // resend the latest unacknowledged edit this often
+const SLOW_MS = 6000; // no answer for this long: "not saved yet"
+const LOST_MS = 20000; // no answer for this long: offer a reload
+const DRAFT_PREFIX = "peerkit:draft:";
+
+let counter = 0;
+const uid = (base) => `pk-${base}-${Date.now().toString(36)}-${++counter}`;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name === "html") node.innerHTML = value; // course text or kernel-escaped HTML only
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+function hidden(text) {
+  return el("span", { class: "peerkit-visually-hidden", text });
+}
+
+// --- text that can be saved --------------------------------------------------
+function wellFormed(text) {
+  if (typeof text.isWellFormed === "function") {
+    return text.isWellFormed() ? text : text.toWellFormed();
+  }
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
+function textLength(value) {
+  if (typeof value === "string") return value.length;
+  if (Array.isArray(value)) return value.reduce((n, v) => n + textLength(v), 0);
+  if (value && typeof value === "object") {
+    return Object.values(value).reduce((n, v) => n + textLength(v), 0);
+  }
+  return 0;
+}
+
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// --- drafts: kept in this browser until the kernel has saved them ------------
+class Drafts {
+  constructor(name, secret) {
+    this.name = name ? DRAFT_PREFIX + name : "";
+    this.ready = this._key(secret);
+    this.chain = Promise.resolve();
+  }
+
+  async _key(secret) {
+    if (!this.name || !secret || !globalThis.crypto || !crypto.subtle) return null;
+    try {
+      const raw = Uint8Array.from(atob(secret), (c) => c.charCodeAt(0));
+      return await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  get kept() {
+    return this.key !== null;
+  }
+
+  write(draft) {
+    this.chain = this.chain.then(async () => {
+      const key = await this.ready;
+      if (!key) return;
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const plain = new TextEncoder().encode(JSON.stringify(draft));
+      const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain));
+      const pack = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+      try {
+        localStorage.setItem(this.name, JSON.stringify({ v: 1, iv: pack(iv), data: pack(sealed) }));
+      } catch (e) {
+        // Storage full or blocked: the text is still on the page and being resent.
+      }
+    });
+    return this.chain;
+  }
+
+  clear() {
+    this.chain = this.chain.then(() => {
+      try {
+        if (this.name) localStorage.removeItem(this.name);
+      } catch (e) {
+        /* nothing kept */
+      }
+    });
+    return this.chain;
+  }
+
+  async read() {
+    const key = await this.ready;
+    if (!key) return null;
+    let stored;
+    try {
+      stored = JSON.parse(localStorage.getItem(this.name) || "null");
+    } catch (e) {
+      stored = null;
+    }
+    if (!stored || stored.v !== 1) return null;
+    try {
+      const unpack = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: unpack(stored.iv) },
+        key,
+        unpack(stored.data),
+      );
+      return JSON.parse(new TextDecoder().decode(plain));
+    } catch (e) {
+      // Sealed with a key that has since been erased: it can never be read, so drop it.
+      this.clear();
+      return null;
+    }
+  }
+}
+
+// --- fields -------------------------------------------------------------------
+// Each field kind draws its block and knows how to read and write its value.
+// `form` is the exercise's shared state: values, listeners and the save trigger.
+
+function fieldGroup(block, form, control, { hint, tag = "div" } = {}) {
+  const id = uid(block.key || "field");
+  const group = el(tag, { class: `govuk-form-group ${block.class || ""}` });
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const error = el("p", { class: "govuk-error-message", id: errorId, hidden: true });
+  form.errorSlots[block.key] = { group, error };
+  return { id, group, hintId, errorId, error };
+}
+
+function textField(block, form) {
+  const { id, group, hintId, errorId, error } = fieldGroup(block, form, null, { hint: block.hint });
+  group.classList.add("peerkit-input", "peerkit-text");
+  const single = block.type === "line";
+  const box = single
+    ? el("input", { class: "govuk-input", type: "text", id, name: id, autocomplete: "off", spellcheck: "true" })
+    : el("textarea", { class: "govuk-textarea", id, name: id, rows: block.rows || 5, spellcheck: "true" });
+  if (block.placeholder) box.placeholder = block.placeholder;
+  box.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  const label = el("label", { class: "govuk-label", for: id, text: block.label });
+  group.append(label);
+  if (block.hint) group.append(el("div", { class: "govuk-hint", id: hintId, text: block.hint }));
+  group.append(error, box);
+  let after = null;
+  if (block.after_writing) {
+    after = el("div", { class: "peerkit-feedback", "aria-live": "polite" });
+    group.append(after);
+  }
+  const showAfter = () => {
+    if (!after) return;
+    const written = box.value.trim() !== "";
+    if (written && !after.firstChild) after.innerHTML = block.after_writing;
+    if (!written) after.replaceChildren();
+  };
+  box.addEventListener("input", () => {
+    form.values[block.key] = box.value;
+    showAfter();
+    form.edited(block.key);
+  });
+  form.setters[block.key] = (value) => {
+    box.value = typeof value === "string" ? value : "";
+    showAfter();
+  };
+  form.focusables[block.key] = box;
+  return group;
+}
+
+function radiosField(block, form) {
+  const { id, group, errorId, error } = fieldGroup(block, form);
+  group.classList.add("peerkit-input", "peerkit-radios");
+  const fieldset = el("fieldset", { class: "govuk-fieldset", "aria-describedby": errorId });
+  fieldset.append(el("legend", { class: "govuk-fieldset__legend", html: block.legend }));
+  const radios = el("div", { class: "govuk-radios" });
+  const inputs = [];
+  block.options.forEach((option, index) => {
+    const inputId = `${id}-${index}`;
+    const input = el("input", { class: "govuk-radios__input", type: "radio", id: inputId, name: id, value: option.value });
+    const item = el(
+      "div",
+      { class: "govuk-radios__item" },
+      input,
+      el("label", { class: "govuk-label govuk-radios__label", for: inputId, text: option.label }),
+    );
+    input.addEventListener("change", () => {
+      if (!input.checked) return;
+      form.values[block.key] = option.value;
+      showFeedback();
+      form.edited(block.key, { now: true });
+    });
+    inputs.push(input);
+    radios.append(item);
+  });
+  fieldset.append(error, radios);
+  group.append(fieldset);
+  const feedback = el("div", { class: "peerkit-feedback", "aria-live": "polite" });
+  group.append(feedback);
+  const showFeedback = () => {
+    const chosen = form.values[block.key] || "";
+    const html = (block.feedback || {})[chosen];
+    if (html) feedback.innerHTML = html;
+    else feedback.replaceChildren();
+  };
+  form.setters[block.key] = (value) => {
+    for (const input of inputs) input.checked = input.value === value;
+    showFeedback();
+  };
+  form.focusables[block.key] = inputs[0];
+  return group;
+}
+
+function menuField(block, form) {
+  const { id, group, hintId, errorId, error } = fieldGroup(block, form, null, { hint: block.hint });
+  group.classList.add("peerkit-input", "peerkit-menu");
+  const select = el("select", { class: "govuk-select", id, name: id });
+  select.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  for (const option of block.options) {
+    select.append(el("option", { value: option.value, text: option.label }));
+  }
+  group.append(el("label", { class: "govuk-label", for: id, text: block.label }));
+  if (block.hint) group.append(el("div", { class: "govuk-hint", id: hintId, text: block.hint }));
+  group.append(error, select);
+  const feedback = block.feedback ? el("div", { class: "peerkit-feedback", "aria-live": "polite" }) : null;
+  if (feedback) group.append(feedback);
+  const showFeedback = () => {
+    if (!feedback) return;
+    const html = block.feedback[select.value];
+    if (html) feedback.innerHTML = html;
+    else feedback.replaceChildren();
+  };
+  select.addEventListener("change", () => {
+    form.values[block.key] = select.value;
+    showFeedback();
+    form.edited(block.key, { now: true });
+  });
+  form.setters[block.key] = (value) => {
+    const wanted = typeof value === "string" ? value : "";
+    select.value = block.options.some((o) => o.value === wanted) ? wanted : block.options[0].value;
+    showFeedback();
+  };
+  form.focusables[block.key] = select;
+  return group;
+}
+
+function listField(block, form) {
+  const itemLabel = block.item_label || "Item";
+  const lower = itemLabel.toLowerCase();
+  const max = block.max_items || 100;
+  const wrapper = el("div", { class: `peerkit-list peerkit-list-${block.css || "items"}` });
+  const { error, errorId } = fieldGroup(block, form);
+  form.errorSlots[block.key].group = wrapper;
+  if (block.examples && block.examples.length) {
+    wrapper.append(el("p", { class: "govuk-hint", text: `For example: ${block.examples.join(", ")}` }));
+  }
+  const rows = el("ol", { class: "peerkit-list-items" });
+  const newId = uid("new");
+  const newBox = el("input", {
+    class: "govuk-input",
+    type: "text",
+    id: newId,
+    autocomplete: "off",
+    "aria-describedby": `${newId}-hint ${errorId}`,
+  });
+  const addButton = el(
+    "button",
+    { type: "button", class: "govuk-button govuk-button--secondary peerkit-add" },
+    "Add",
+    hidden(` ${lower}`),
+  );
+  const adder = el(
+    "div",
+    { class: "peerkit-list-adder" },
+    el(
+      "div",
+      { class: "govuk-form-group peerkit-input peerkit-new-item" },
+      el("label", { class: "govuk-label", for: newId, text: `New ${lower}` }),
+      el("div", { class: "govuk-hint", id: `${newId}-hint`, text: "Type, then press Enter or Add." }),
+      newBox,
+    ),
+    addButton,
+  );
+  wrapper.append(rows, error, adder);
+  let items = [];
+
+  const changed = (structural) => {
+    form.values[block.key] = items.slice();
+    form.edited(block.key, { now: structural });
+  };
+  const draw = () => {
+    // Rows are rebuilt from `items`; the focused row keeps its focus by index.
+    const active = document.activeElement;
+    const focusIndex = [...rows.querySelectorAll("input")].indexOf(active);
+    rows.replaceChildren();
+    items.forEach((text, index) => {
+      const number = index + 1;
+      const id = uid("item");
+      const box = el("input", { class: "govuk-input", type: "text", id, autocomplete: "off" });
+      box.value = text;
+      box.addEventListener("input", () => {
+        items[index] = box.value;
+        changed(false);
+      });
+      const remove = el(
+        "button",
+        { type: "button", class: "govuk-button govuk-button--secondary peerkit-remove" },
+        "Remove",
+        hidden(` ${lower} ${number}`),
+      );
+      remove.addEventListener("click", () => {
+        items.splice(index, 1);
+        draw();
+        changed(true);
+        const next = rows.querySelectorAll("input")[Math.min(index, items.length - 1)];
+        (next || newBox).focus();
+      });
+      rows.append(
+        el(
+          "li",
+          { class: "peerkit-item-row" },
+          el(
+            "div",
+            { class: "govuk-form-group peerkit-input peerkit-item" },
+            el("label", { class: "govuk-label", for: id, text: `${itemLabel} ${number}` }),
+            box,
+          ),
+          remove,
+        ),
+      );
+    });
+    if (focusIndex >= 0) {
+      const again = rows.querySelectorAll("input")[focusIndex];
+      if (again) again.focus();
+    }
+  };
+  const add = () => {
+    const text = newBox.value.trim();
+    if (!text) {
+      form.showError(block.key, `Type a ${lower} first, then add it.`);
+      newBox.focus();
+      return;
+    }
+    if (items.length >= max) {
+      form.showError(block.key, `This list holds up to ${max} items. Remove one to add another.`);
+      return;
+    }
+    form.showError(block.key, "");
+    items.push(text);
+    newBox.value = "";
+    draw();
+    changed(true);
+    newBox.focus();
+  };
+  newBox.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      add();
+    }
+  });
+  addButton.addEventListener("click", add);
+  form.setters[block.key] = (value) => {
+    items = Array.isArray(value) ? value.filter((v) => typeof v === "string").slice(0, max) : [];
+    draw();
+  };
+  form.focusables[block.key] = newBox;
+  return wrapper;
+}
+
+function revealField(block, form) {
+  const wrapper = el("div", { class: "peerkit-reveal-block" });
+  const { error } = fieldGroup(block, form);
+  form.errorSlots[block.key].group = wrapper;
+  const button = el("button", { type: "button", class: "govuk-button peerkit-reveal", text: block.button });
+  const headingId = uid("discussion");
+  const region = el("div", {
+    class: "peerkit-discussion",
+    role: "region",
+    "aria-labelledby": headingId,
+    hidden: true,
+  });
+  const heading = el("h3", { class: "govuk-heading-s", id: headingId, tabindex: "-1", text: block.heading });
+  region.append(heading, el("div", { html: block.html }));
+  wrapper.append(el("p", { class: "govuk-hint", text: block.hint }), error, button, region);
+  const written = () => (block.needs || []).some((key) => String(form.values[key] || "").trim());
+  const show = (revealed) => {
+    region.hidden = !revealed;
+    button.hidden = revealed;
+  };
+  button.addEventListener("click", () => {
+    if (!written()) {
+      form.showError(block.key, "Write your own response to at least one question first; then the discussion opens.");
+      const first = form.focusables[(block.needs || [])[0]];
+      if (first) first.focus();
+      return;
+    }
+    form.showError(block.key, "");
+    form.values[block.key] = "yes";
+    show(true);
+    heading.focus();
+    form.edited(block.key, { now: true });
+  });
+  form.setters[block.key] = (value) => show(value === "yes");
+  return wrapper;
+}
+
+function composeField(block, form) {
+  const button = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-draft", text: block.button });
+  button.addEventListener("click", () => {
+    const pieces = block.parts
+      .map((key) => [String((block.lead_ins || {})[key] || ""), String(form.values[key] || "").trim()])
+      .filter(([, text]) => text)
+      .map(([lead, text]) => [lead, text].filter(Boolean).join(" "));
+    if (!pieces.length) {
+      form.showError(block.target, "Write at least one part first; then your statement can be built from it.");
+      return;
+    }
+    form.showError(block.target, "");
+    const current = String(form.values[block.target] || "").trimEnd();
+    const draft = pieces.join("\n\n");
+    form.values[block.target] = current ? `${current}\n\n${draft}` : draft;
+    form.setters[block.target](form.values[block.target]);
+    form.edited(block.target, { now: true });
+    form.focusables[block.target].focus();
+  });
+  return el("div", { class: "peerkit-compose" }, button);
+}
+
+function wordCount(block, form) {
+  const line = el("p", { class: "peerkit-word-count govuk-hint" });
+  const count = () => {
+    const text = String(form.values[block.key] || "").trim();
+    const words = text ? text.split(/\s+/).length : 0;
+    const target = block.target ? ` (aim for about ${block.target.toLocaleString("en-GB")})` : "";
+    line.textContent = `${words.toLocaleString("en-GB")} words${target}`;
+  };
+  form.listeners.push(count);
+  count();
+  return line;
+}
+
+function actionField(block, form) {
+  const button = el("button", { type: "button", class: `govuk-button ${block.class || ""}`, text: block.button });
+  button.addEventListener("click", () => form.act(block.name));
+  return el("div", { class: "peerkit-action" }, button);
+}
+
+function panel(block, form) {
+  const box = el("div", { class: `peerkit-panel ${block.class || ""}` });
+  form.panels[block.name] = box;
+  return box;
+}
+
+function grid(block, form) {
+  const box = el("div", { class: `peerkit-grid ${block.class || ""}` });
+  box.style.setProperty("--peerkit-columns", String(block.columns || 2));
+  for (const child of block.children) {
+    const drawn = draw(child, form);
+    if (child.area) drawn.style.gridArea = child.area;
+    box.append(drawn);
+  }
+  if (block.areas) box.style.gridTemplateAreas = block.areas;
+  return box;
+}
+
+function group(block, form) {
+  const box = el("div", { class: block.class || "" });
+  for (const child of block.children) box.append(draw(child, form));
+  return box;
+}
+
+const KINDS = {
+  text: textField,
+  line: textField,
+  radios: radiosField,
+  menu: menuField,
+  list: listField,
+  reveal: revealField,
+  compose: composeField,
+  words: wordCount,
+  action: actionField,
+  panel,
+  grid,
+  group,
+  html: (block) => el("div", { class: block.class || "peerkit-course-text", html: block.html }),
+};
+
+function draw(block, form) {
+  const kind = KINDS[block.type];
+  if (!kind) return el("p", { class: "govuk-error-message", text: "This part of the exercise could not be shown." });
+  return kind(block, form);
+}
+
+// --- the status line ----------------------------------------------------------
+const MESSAGES = {
+  saving: "Saving…",
+  waiting:
+    "Not saved yet: the course is not answering. Your words are kept in this browser and will be saved when it answers.",
+  waitingNoDraft:
+    "Not saved yet: the course is not answering. Keep this page open; your words will be saved when it answers.",
+  lost:
+    "Not saved: this page has lost its connection to the course. Your words are kept in this browser. Reload the page to carry on; they will be saved then.",
+  lostNoDraft:
+    "Not saved: this page has lost its connection to the course. Copy your words somewhere safe before you reload the page.",
+};
+
+// --- the exercise ---------------------------------------------------------------
+function render({ model, el: root }) {
+  const spec = model.get("spec") || {};
+  const view = uid("view");
+  const drafts = new Drafts(model.get("draft_key"), model.get("draft_secret"));
+  root.classList.add("peerkit-widget");
+  for (const name of spec.classes || []) root.classList.add(name);
+
+  const form = {
+    values: {},
+    setters: {},
+    focusables: {},
+    errorSlots: {},
+    panels: {},
+    listeners: [],
+    edited: () => {},
+    act: () => {},
+    showError(key, message) {
+      const slot = this.errorSlots[key];
+      if (!slot) return;
+      slot.error.replaceChildren();
+      if (message) slot.error.append(hidden("Error: "), document.createTextNode(message));
+      slot.error.hidden = !message;
+      slot.group.classList.toggle("govuk-form-group--error", Boolean(message));
+    },
+  };
+
+  for (const block of spec.header || []) root.append(draw(block, form));
+  for (const block of spec.blocks || []) root.append(draw(block, form));
+  const notice = el("div", { class: "peerkit-notice", hidden: true });
+  const status = el("p", { class: "peerkit-status", role: "status", "data-state": "idle" });
+  const reload = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-reload", text: "Reload the page", hidden: true });
+  reload.addEventListener("click", () => location.reload());
+  root.append(notice, status, reload);
+
+  // --- state ---
+  let seq = 0; // the latest edit
+  let acked = 0; // the latest edit the kernel has answered
+  let sentAt = 0; // when the latest unacknowledged edit was first sent
+  let base = model.get("revision") || 0; // the revision our text builds on
+  let lastEditKey = null;
+  let quietTimer = null;
+  let firstUnsent = 0;
+  let ticker = null;
+  const autosave = spec.autosave !== false;
+  const maxChars = spec.max_chars || 100000;
+
+  const setStatus = (state, text, { error = false } = {}) => {
+    status.dataset.state = state;
+    status.classList.toggle("peerkit-status-error", error);
+    if (status.textContent !== text) status.textContent = text;
+    reload.hidden = state !== "lost";
+  };
+
+  const applyValues = (values) => {
+    form.values = { ...(values || {}) };
+    for (const [key, set] of Object.entries(form.setters)) set(form.values[key]);
+    for (const listener of form.listeners) listener();
+  };
+
+  const applyPanels = () => {
+    const panels = model.get("panels") || {};
+    for (const [name, box] of Object.entries(form.panels)) {
+      box.innerHTML = panels[name] || ""; // drawn and escaped by the kernel
+    }
+  };
+
+  const unsaved = () => seq > acked;
+
+  const cleanValues = () => {
+    let changed = false;
+    const clean = (value) => {
+      if (typeof value === "string") {
+        const fixed = wellFormed(value);
+        if (fixed !== value) changed = true;
+        return fixed;
+      }
+      if (Array.isArray(value)) return value.map(clean);
+      return value;
+    };
+    for (const [key, value] of Object.entries(form.values)) form.values[key] = clean(value);
+    if (changed) {
+      for (const [key, set] of Object.entries(form.setters)) set(form.values[key]);
+    }
+    return changed;
+  };
+
+  const send = (message) => {
+    try {
+      model.send(message);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+
+  const sendLatest = () => {
+    if (!unsaved()) return;
+    if (!sentAt) sentAt = Date.now();
+    send({ type: "save", seq, base, view, value: form.values });
+  };
+
+  const tick = () => {
+    if (!unsaved()) {
+      clearInterval(ticker);
+      ticker = null;
+      return;
+    }
+    const waited = sentAt ? Date.now() - sentAt : 0;
+    if (waited >= LOST_MS) setStatus("lost", drafts.kept ? MESSAGES.lost : MESSAGES.lostNoDraft, { error: true });
+    else if (waited >= SLOW_MS || !navigator.onLine) {
+      setStatus("waiting", drafts.kept ? MESSAGES.waiting : MESSAGES.waitingNoDraft, { error: true });
+    }
+    sendLatest();
+  };
+
+  const saveNow = () => {
+    clearTimeout(quietTimer);
+    quietTimer = null;
+    firstUnsent = 0;
+    if (!unsaved()) return;
+    if (textLength(form.values) > maxChars) return; // refused already, beside the field
+    sendLatest();
+    if (!ticker) ticker = setInterval(tick, RESEND_MS);
+  };
+
+  form.edited = (key, { now = false } = {}) => {
+    lastEditKey = key;
+    for (const listener of form.listeners) listener();
+    if (!autosave) return;
+    if (cleanValues()) {
+      form.showError(key, "Some characters could not be saved as they were and have been replaced with \u201c\ufffd\u201d. Please check your text.");
+    }
+    const length = textLength(form.values);
+    if (length > maxChars) {
+      form.showError(
+        key,
+        `This answer is ${length.toLocaleString("en-GB")} characters long, over the limit of ${maxChars.toLocaleString("en-GB")}, so it has not been saved. Your text is still here: please shorten it or split it across answers.`,
+      );
+      setStatus("refused", "Not saved: this answer is too long.", { error: true });
+      seq += 1;
+      return;
+    }
+    const slot = form.errorSlots[key];
+    if (slot && slot.error.textContent.startsWith("Error: This answer is")) form.showError(key, "");
+    seq += 1;
+    sentAt = 0;
+    drafts.write({ value: form.values, base, at: Date.now() });
+    if (!status.dataset.state.match(/waiting|lost/)) setStatus("saving", MESSAGES.saving);
+    if (now) return saveNow();
+    const nowMs = Date.now();
+    if (!firstUnsent) firstUnsent = nowMs;
+    clearTimeout(quietTimer);
+    const wait = Math.max(0, Math.min(QUIET_MS, firstUnsent + MAX_WAIT_MS - nowMs));
+    quietTimer = setTimeout(saveNow, wait);
+  };
+
+  form.act = (name) => {
+    seq += 1;
+    sentAt = Date.now();
+    setStatus("saving", MESSAGES.saving);
+    send({ type: "action", name, seq, base, view, value: form.values });
+    if (!ticker) ticker = setInterval(tick, RESEND_MS);
+  };
+
+  const showNotice = (message) => {
+    notice.replaceChildren();
+    if (!message) {
+      notice.hidden = true;
+      return;
+    }
+    const text = el("p", { text: message.text });
+    notice.append(text);
+    if (message.other) {
+      const button = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-show-other", text: message.button });
+      button.addEventListener("click", () => {
+        // The text on this page is saved already (a revision), so nothing is lost.
+        base = message.other.revision;
+        applyValues(message.other.value);
+        showNotice(null);
+        setStatus("saved", message.other.label);
+        const first = Object.values(form.focusables)[0];
+        if (first) first.focus();
+      });
+      notice.append(button);
+    }
+    notice.hidden = false;
+  };
+
+  model.on("msg:custom", (message) => {
+    if (!message || message.view !== view) return;
+    if (message.type === "saved" || message.type === "refused") {
+      if (message.seq < seq && message.type === "saved" && autosave) {
+        if (message.revision) base = message.revision;
+        return; // an older edit; the latest is still on its way
+      }
+      acked = Math.max(acked, message.seq);
+      sentAt = 0;
+      if (message.type === "refused") {
+        form.showError(lastEditKey || Object.keys(form.errorSlots)[0], message.message);
+        setStatus("refused", "Not saved: " + (message.short || "see the message above."), { error: true });
+        return;
+      }
+      base = message.revision || base;
+      drafts.clear();
+      if (message.values) applyValues(message.values);
+      setStatus("saved", message.label);
+      if (message.elsewhere) {
+        showNotice({
+          text: `This answer was also changed in another page or tab (${message.elsewhere.label.replace(/^Saved /, "saved ")}). Your text here is saved; the other version is kept in your history on the My data page.`,
+          other: message.elsewhere,
+          button: "Show the other version",
+        });
+      } else if (!message.restored) {
+        showNotice(null);
+      }
+      if (message.restored) {
+        showNotice({ text: "Your words from when this page last lost the course have been saved." });
+      }
+      return;
+    }
+    if (message.type === "failed") {
+      // The kernel is there but could not write; it keeps our edit and we keep resending.
+      setStatus("waiting", message.message, { error: true });
+      return;
+    }
+    if (message.type === "newer") {
+      if (unsaved()) return; // our own save will meet it
+      showNotice({
+        text: `This answer was changed in another page or tab (${message.other.label.replace(/^Saved /, "saved ")}).`,
+        other: message.other,
+        button: "Show the newer version",
+      });
+    }
+  });
+
+  const checkElsewhere = () => {
+    if (document.visibilityState === "visible" && autosave && !unsaved()) {
+      send({ type: "check", base, view });
+    }
+  };
+  document.addEventListener("visibilitychange", checkElsewhere);
+  root.addEventListener("focusin", () => {
+    const now = Date.now();
+    if (now - (root._peerkitChecked || 0) > 10000) {
+      root._peerkitChecked = now;
+      checkElsewhere();
+    }
+  });
+  window.addEventListener("online", () => unsaved() && sendLatest());
+
+  model.on("change:panels", applyPanels);
+  model.on("change:values", () => {
+    if (!unsaved()) {
+      base = model.get("revision") || base;
+      applyValues(model.get("values"));
+    }
+  });
+  model.on("change:status", () => {
+    const told = model.get("status") || {};
+    if (told.text && !unsaved()) setStatus(told.state || "idle", told.text, { error: Boolean(told.error) });
+  });
+
+  // --- first draw: the saved answer, then any draft this browser kept ---
+  applyValues(model.get("values"));
+  applyPanels();
+  const told = model.get("status") || {};
+  setStatus(told.state || "idle", told.text || "", { error: Boolean(told.error) });
+  if (autosave) {
+    drafts.read().then((draft) => {
+      if (!draft || unsaved()) return;
+      if (same(draft.value, form.values)) {
+        drafts.clear();
+        return;
+      }
+      applyValues(draft.value);
+      seq += 1;
+      setStatus("saving", MESSAGES.saving);
+      // Saved with the draft's own base: if the answer changed elsewhere since, the
+      // kernel says so and both versions are kept.
+      base = draft.base || 0;
+      send({ type: "save", seq, base, view, value: form.values, restored: true });
+      sentAt = Date.now();
+      if (!ticker) ticker = setInterval(tick, RESEND_MS);
+    });
+  }
+  window.addEventListener("pagehide", () => unsaved() && sendLatest());
+  return () => {
+    clearInterval(ticker);
+    clearTimeout(quietTimer);
+    document.removeEventListener("visibilitychange", checkElsewhere);
+  };
+}
+
+export default { render };
