@@ -45,10 +45,10 @@ def test_choice_with_feedback_by_keyboard(course_server, page):
     page.keyboard.press("Space")
     feedback = exercise.locator(".peerkit-feedback").first
     feedback.locator(".peerkit-feedback-text").wait_for()
-    first_label = first_group.locator(".widget-radio-box label").first.inner_text().strip()
+    first_label = first_group.locator(".govuk-radios__label").first.inner_text().strip()
     assert f"You chose {first_label}." in feedback.inner_text()
     page.keyboard.press("ArrowDown")
-    second_label = first_group.locator(".widget-radio-box label").nth(1).inner_text().strip()
+    second_label = first_group.locator(".govuk-radios__label").nth(1).inner_text().strip()
     page.wait_for_function(
         "([el, label]) => el.textContent.includes('You chose ' + label + '.')",
         arg=[feedback.element_handle(), second_label],
@@ -76,7 +76,7 @@ def test_card_sort_by_keyboard(course_server, page):
     board = exercise.locator(".peerkit-sort-board")
     page.wait_for_function(
         "([el, group, card]) => [...el.querySelectorAll('section')].some("
-        "s => s.querySelector('h4').textContent === group && s.textContent.includes(card))",
+        "s => s.querySelector('h3').textContent === group && s.textContent.includes(card))",
         arg=[board.element_handle(), group, card],
     )
     _saved(page, exercise)
@@ -93,15 +93,24 @@ def test_scenario_and_rewrite_by_keyboard(course_server, page):
     _open(course_server, page, "m1s10")
     scenario = page.locator(".peerkit-scenario").first
     reveal = scenario.get_by_role("button", name="Show the course's discussion")
-    assert reveal.is_disabled()
-    scenario.locator("textarea").first.focus()
+    # Never disabled: pressed too early it says why, beside it, and sends focus to the
+    # first question.
+    assert not reveal.is_disabled()
+    reveal.focus()
+    page.keyboard.press("Enter")
+    error = scenario.locator(".peerkit-reveal-block .govuk-error-message")
+    error.wait_for()
+    assert "Write your own response" in error.inner_text()
+    assert scenario.locator("textarea").first.evaluate("el => el === document.activeElement")
     page.keyboard.type("I would want to hear more before deciding anything.")
-    page.wait_for_function("el => !el.disabled", arg=reveal.element_handle())
     _tab_to(page, 'el.textContent.trim() === "Show the course\'s discussion"')
     page.keyboard.press("Enter")
     discussion = scenario.get_by_role("region", name="Discussion")
     discussion.wait_for()
     assert "no one right way" in discussion.inner_text()
+    assert error.is_hidden()
+    # Focus moves to the discussion's heading, not back to the page.
+    assert page.evaluate("() => document.activeElement.textContent") == "Discussion"
     _saved(page, scenario)
     page.reload()
     _open(course_server, page, "m1s10")

@@ -38,7 +38,7 @@ def test_list_builder_by_keyboard_alone(course_server, page):
     items.first.focus()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
-    assert focused.strip() == "Remove"
+    assert focused.strip() == "Remove toolbox item 1"  # "Remove", and the rest for screen readers
     page.keyboard.press("Space")
     page.wait_for_function(
         "() => document.querySelectorAll('.peerkit-list-builder .peerkit-item input').length === 1"
@@ -54,10 +54,14 @@ def test_too_long_answer_is_refused_beside_the_box_and_kept(course_server, page)
     box = exercise.locator("textarea")
     too_long = "a" * (MAX_ANSWER_CHARS + 5)
     box.fill(too_long)
-    alert = exercise.locator(".peerkit-status [role=alert]")
-    alert.wait_for()
-    assert "not been saved" in alert.inner_text()
+    error = exercise.locator(".govuk-error-message")
+    error.wait_for()
+    assert "not been saved" in error.inner_text()
     assert box.input_value() == too_long
+    # Beside the box: the message is the box's description.
+    described = box.get_attribute("aria-describedby").split()
+    assert error.get_attribute("id") in described
+    assert exercise.locator(".peerkit-status").get_attribute("data-state") == "refused"
     box.fill("A shorter answer.")
     page.wait_for_function(
         "el => /^Saved /.test(el.textContent)",

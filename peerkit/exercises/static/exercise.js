@@ -351,7 +351,7 @@ function listField(block, form) {
       if (again) again.focus();
     }
   };
-  const add = () => {
+  const add = ({ keepFocus = true } = {}) => {
     const text = newBox.value.trim();
     if (!text) {
       form.showError(block.key, `Type a ${lower} first, then add it.`);
@@ -367,7 +367,7 @@ function listField(block, form) {
     newBox.value = "";
     draw();
     changed(true);
-    newBox.focus();
+    if (keepFocus) newBox.focus();
   };
   newBox.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -375,7 +375,11 @@ function listField(block, form) {
       add();
     }
   });
-  addButton.addEventListener("click", add);
+  addButton.addEventListener("click", () => add());
+  // Leaving the box with words in it adds them, so they are saved too.
+  newBox.addEventListener("change", () => {
+    if (newBox.value.trim()) add({ keepFocus: false });
+  });
   form.setters[block.key] = (value) => {
     items = Array.isArray(value) ? value.filter((v) => typeof v === "string").slice(0, max) : [];
     draw();
