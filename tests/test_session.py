@@ -55,6 +55,10 @@ def test_progress_bar_counts_answers_and_follows_saves(store, monkeypatch):
     ex.edit(text="   ")
     ex.save_now()
     assert f"1 of {total} exercises answered" in bar.value
+    ex.receive({"text": "Rest, and a walk"}, base=ex.view.revision, seq=1, view="v")
+    assert f"2 of {total} exercises answered" in bar.value  # a save from the browser too
+    ex.receive({"text": ""}, base=ex.view.revision, seq=2, view="v")
+    assert f"1 of {total} exercises answered" in bar.value
     wheel = session.chime_wheel()
     wheel.edit(**dict.fromkeys(wheel.keys, "6"))
     assert wheel.add_reading()
