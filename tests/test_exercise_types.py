@@ -21,6 +21,8 @@ from peerkit.portfolio.sample import sample_answers
 from peerkit.session import Session
 from peerkit.store.answer_store import AnswerStore
 
+from .test_widgets import block
+
 LEARNER = "alex"
 
 
@@ -57,7 +59,8 @@ def test_a_default_option_reads_the_same_in_the_page_and_the_portfolio(session):
     paired = session.paired("pair", "Pair up")
     cls = exercise_types()["paired"]
     labels = cls.labels(cls.resolve({}))
-    assert [box.description for box in paired.boxes.values()] == list(labels.values())
+    assert labels == {"learn": "What do I need to learn?", "let-go": "What do I need to let go?"}
+    assert {key: block(paired, key)["label"] for key in paired.keys} == labels
 
 
 def _notebook(path: Path, sources: list[str]) -> Path:
@@ -93,7 +96,7 @@ def test_course_data_options_are_read_from_the_content_folder(tmp_path):
     assert ref.options == {"values": notebooks.ContentRef("hear-me-values")}
 
 
-def test_export_loads_neither_ipywidgets_nor_ipython(tmp_path):
+def test_export_loads_neither_ipywidgets_nor_anywidget_nor_ipython(tmp_path):
     """The export path (peerkit export, My data) reads the declarations without widgets."""
     database = tmp_path / "answers.sqlite3"
     with AnswerStore(f"sqlite:///{database}") as store:
@@ -107,7 +110,7 @@ def test_export_loads_neither_ipywidgets_nor_ipython(tmp_path):
         f"store = AnswerStore({f'sqlite:///{database}'!r})\n"
         f"data = export_portfolio('json', {LEARNER!r}, store, load_course())\n"
         "assert len(data) > 10_000, len(data)\n"
-        "print(sorted(m for m in ('ipywidgets', 'IPython') if m in sys.modules))\n"
+        "print(sorted(m for m in ('ipywidgets', 'anywidget', 'IPython') if m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
@@ -172,36 +175,11 @@ def test_chime_readings_saved_on_two_open_pages_are_all_kept(store):
     home = Session("m2s1", store=store, learner=LEARNER, autosave_delay=None).chime_wheel()
     module = Session("m2s1", store=store, learner=LEARNER, autosave_delay=None).chime_wheel()
     for wheel, score in ((home, "3"), (module, "8")):
-        for menu in wheel.menus.values():
-            menu.value = score
+        wheel.edit(**dict.fromkeys(wheel.keys, score))
         assert wheel.add_reading()
     saved = store.latest(LEARNER, "m2s1", "chime-wheel")
     assert saved is not None
     assert [r["hope"] for r in saved.value["readings"]] == ["3", "8"]
-
-
-def _live_widgets() -> int:
-    from ipywidgets.widgets.widget import _instances
-
-    return len(_instances)
-
-
-def test_the_list_editor_closes_what_it_removes_and_adds_one_row_at_a_time(session):
-    ideas = session.list_builder("ideas", "Ideas")
-    before = _live_widgets()
-    for n in range(20):
-        ideas.editor.add_item(f"idea {n}")
-    per_row = (_live_widgets() - before) / 20
-    assert per_row <= 12  # a rebuild of every row on each add was over 80
-    for _ in range(20):
-        ideas.editor.remove_item(0)
-    assert _live_widgets() == before
-    for n in range(3):
-        ideas.editor.add_item(f"idea {n}")
-    ideas.editor.remove_item(1)
-    assert ideas.editor.items == ["idea 0", "idea 2"]
-    assert [box.description for box in ideas.editor.item_boxes] == ["Item 1", "Item 2"]
-    assert session.store.latest(LEARNER, "m2s1", "ideas").value == ["idea 0", "idea 2"]
 
 
 def test_the_essay_planner_says_when_an_earlier_answer_could_not_be_loaded(session, monkeypatch):
@@ -211,12 +189,14 @@ def test_the_essay_planner_says_when_an_earlier_answer_could_not_be_loaded(sessi
         sources=[{"session": "m1s2", "exercise": "recovery", "label": "My recovery"}],
         sections={"intro": "Intro"},
     )
-    assert "not written this one yet" in planner.earlier.value
+    assert "not written this one yet" in planner.view.panels["earlier"]
 
     def broken(*_args: object) -> None:
         raise StoreError("Could not read the answers database.")
 
     monkeypatch.setattr(session.store, "latest", broken)
-    planner.show_earlier()
-    assert "could not be loaded" in planner.earlier.value
-    assert "not written this one yet" not in planner.earlier.value
+    planner.edit(intro="My first thoughts")  # the panel is drawn again with the form
+    earlier = planner.view.panels["earlier"]
+    assert "could not be loaded" in earlier
+    assert 'role="alert"' in earlier
+    assert "not written this one yet" not in earlier

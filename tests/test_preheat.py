@@ -134,7 +134,7 @@ def test_answers_saved_after_pre_heating_are_the_ones_shown(store) -> None:
     assert isinstance(bar, ProgressBar)
     assert {"chime-now", "map-and-peer-relationship"} <= bar.answered
     # The progress bar still follows saves made on this page.
-    reflection.box.value = ""
+    reflection.edit(text="")
     reflection.save_now()
     assert "chime-now" not in bar.answered
 

@@ -49,15 +49,18 @@ def test_progress_bar_counts_answers_and_follows_saves(store, monkeypatch):
     bar = session.progress_bar()
     assert f"1 of {total} exercises answered" in bar.value
     ex = session.reflection("what-self-care-means", "What does self-care mean?")
-    ex.box.value = "Rest"
+    ex.edit(text="Rest")
     ex.save_now()
     assert f"2 of {total} exercises answered" in bar.value
-    ex.box.value = "   "
+    ex.edit(text="   ")
     ex.save_now()
     assert f"1 of {total} exercises answered" in bar.value
+    ex.receive({"text": "Rest, and a walk"}, base=ex.view.revision, seq=1, view="v")
+    assert f"2 of {total} exercises answered" in bar.value  # a save from the browser too
+    ex.receive({"text": ""}, base=ex.view.revision, seq=2, view="v")
+    assert f"1 of {total} exercises answered" in bar.value
     wheel = session.chime_wheel()
-    for menu in wheel.menus.values():
-        menu.value = "6"
+    wheel.edit(**dict.fromkeys(wheel.keys, "6"))
     assert wheel.add_reading()
     assert f"1 of {total} exercises answered" in bar.value  # the wheel is not an exercise
 
