@@ -373,7 +373,8 @@ class Exercise:
     ) -> dict[str, Any]:
         """Save what a browser view sent; returns the reply it is sent back."""
         cleaned = self.clean_values(values)
-        reply = self._save(cleaned, base=base if isinstance(base, int) else None, quiet=True)
+        known = isinstance(base, int) and not isinstance(base, bool)
+        reply = self._save(cleaned, base=base if known else None, quiet=True)
         reply.update(seq=seq, view=view)
         if restored and reply["type"] == "saved":
             reply["restored"] = True
