@@ -281,3 +281,13 @@ def test_parser_knows_the_three_commands():
     assert (args.port, args.ip, args.log_level) == (1234, "127.0.0.1", "WARNING")
     assert parser.parse_args(["lab", "--no-browser"]).no_browser is True
     assert parser.parse_args(["check", "--root", "x"]).root == "x"
+
+
+def test_the_config_resources_give_each_session_page_its_title(config):
+    course = load_course()
+    peerkit = config.VoilaConfiguration.resources["peerkit"]
+    # nbconvert keeps only ISO 639-1 codes in language_code: the template uses this one.
+    assert peerkit["language"] == "en-GB"
+    for info in course.sessions:
+        title = peerkit["sessions"][info.id]["page_title"]
+        assert title == f"{info.heading} – {course.title}"

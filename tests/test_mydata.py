@@ -58,7 +58,12 @@ def test_page_names_the_sqlite_file(tmp_path, course):
     path = tmp_path / "answers.sqlite3"
     with AnswerStore(f"sqlite:///{path}") as file_store:
         page = my_data_page(store=file_store, learner=LEARNER, course=course)
-        assert str(path) in page.children[0].value
+        about = page.children[0].value
+    # The path is behind "Where is my data stored?", not in the text every learner reads.
+    main, _sep, details = about.partition('<details class="peerkit-details">')
+    assert str(path) not in main
+    assert "<summary>Where is my data stored?</summary>" in details
+    assert f'<code class="peerkit-path">{path}</code>' in details.partition("</details>")[0]
 
 
 def test_nothing_is_exported_until_asked(page):

@@ -130,10 +130,10 @@ def course_url(options: ServeOptions, *, show_token: bool = True) -> str:
 
 def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list[Setting]:
     """Every setting ``peerkit serve`` gives Voilà, each with the reason for it."""
-    from peerkit.serve.resources import voila_resources
+    from peerkit.serve.resources import LANGUAGE, voila_resources
 
     resources = voila_resources(course)
-    resources["language_code"] = "en-GB"
+    resources["language_code"] = LANGUAGE
     remote = not is_loopback(options.ip)
     settings = [
         Setting("Voila", "root_dir", str(paths.notebooks_dir()), "The course's notebooks."),
