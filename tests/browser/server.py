@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -135,6 +137,25 @@ class CourseServer:
             if b"ipykernel" in cmdline:
                 found.append(pid)
         return found
+
+    def kill(self) -> None:
+        """SIGKILL the server and every process under it at once, as a crash would.
+
+        Nothing gets to clean up: kernels end mid-save, the runtime folder stays.
+        """
+        if self.process is None:
+            return
+        for pid in self.processes():  # the server first, so it starts nothing more
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def restart(self) -> CourseServer:
+        """Start again after ``stop()`` or ``kill()``: the same port, token and database."""
+        if self.process is not None:
+            raise RuntimeError("the server is still running; stop or kill it first")
+        return self.start()
 
     def stop(self) -> None:
         if self.process is None:
