@@ -1,0 +1,54 @@
+"""axe-core finds no WCAG 2.0/2.1/2.2 A or AA failure, nor a best-practice one, on any page.
+
+Every page of the course (the home, My data, each session and the useful resources) and
+the My data page's other states. Nothing is excluded: a violation inside an exercise
+fails the test as much as one in the page around it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .axe import missing, report, run_axe
+from .pages import course_pages, open_my_data, open_page
+
+PAGES = course_pages()
+
+
+@pytest.fixture(autouse=True)
+def _axe_installed() -> None:
+    problem = missing()
+    if problem:
+        pytest.fail(problem)
+
+
+def _assert_no_violations(page, where: str) -> None:
+    violations = run_axe(page)
+    assert not violations, (
+        f"axe found {len(violations)} rule(s) failing on {where}:\n{report(violations)}"
+    )
+
+
+def test_every_course_page_is_checked():
+    # 17 sessions (the useful resources among them), the course home and My data.
+    assert len(PAGES) == 19
+
+
+@pytest.mark.parametrize("course_page", PAGES, ids=[p.id for p in PAGES])
+def test_page_has_no_axe_violations(course_server, page, course_page):
+    open_page(page, course_server, course_page)
+    _assert_no_violations(page, course_page.notebook)
+
+
+def test_my_data_with_the_erase_confirmation_open(course_server, page):
+    open_my_data(page, course_server)
+    page.locator(".peerkit-erase").click()
+    page.locator(".peerkit-erase-confirm .peerkit-warning").wait_for()
+    _assert_no_violations(page, "My data, erase confirmation open")
+
+
+def test_my_data_with_downloads_prepared(course_server, page):
+    open_my_data(page, course_server)
+    page.locator(".peerkit-prepare").click()
+    page.locator(".peerkit-download-json a.peerkit-download").wait_for()
+    _assert_no_violations(page, "My data, downloads prepared")

@@ -1,0 +1,151 @@
+"""The page around the exercises: language and title, keyboard scrolling, focus, 320 px."""
+
+from __future__ import annotations
+
+import pytest
+
+from .pages import HOME, MY_DATA, course_pages, open_page
+
+PAGES = {p.notebook: p for p in course_pages()}
+LONG_SESSION = "module1/05-the-peer-relationship.ipynb"
+#: What the page furniture is made of: none of it may run off a narrow screen.
+FURNITURE = (
+    ".peerkit-header, .peerkit-breadcrumb, .peerkit-support-banner, .peerkit-objectives, "
+    ".peerkit-session-progress, .peerkit-pager, .peerkit-footer, .peerkit-home, .peerkit-my-data, "
+    ".peerkit-header *, .peerkit-footer *, .peerkit-pager *, .peerkit-my-data *"
+)
+OFF_THE_SIDE = """(selector) => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll(selector)]
+    .filter(el => el.getClientRects().length > 0)
+    .filter(el => {
+      const r = el.getBoundingClientRect();
+      return r.left < -1 || r.right > width + 1;
+    })
+    .map(el => el.tagName.toLowerCase() + '.' + el.className + ' '
+      + Math.round(el.getBoundingClientRect().right));
+}"""
+CLIPPED = """(selector) => [...document.querySelectorAll(selector)]
+  .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).overflowX !== 'visible')
+  .filter(el => el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.tagName.toLowerCase() + '.' + el.className + ' '
+    + el.scrollWidth + '>' + el.clientWidth)"""
+FOCUS_STYLE = """() => {
+  const el = document.activeElement, s = getComputedStyle(el);
+  return {tag: el.tagName, text: el.textContent.trim(), outline: s.outlineStyle,
+          outlineWidth: s.outlineWidth, outlineColor: s.outlineColor,
+          background: s.backgroundColor, shadow: s.boxShadow};
+}"""
+YELLOW, BLACK = "rgb(255, 221, 0)", "rgb(11, 12, 12)"
+
+
+@pytest.mark.parametrize("notebook", [HOME, MY_DATA, LONG_SESSION])
+def test_pages_say_their_language_and_what_they_are(course_server, page, notebook):
+    open_page(page, course_server, PAGES[notebook])
+    assert page.evaluate("() => document.documentElement.lang") == "en-GB"
+    assert page.title() == PAGES[notebook].title
+
+
+def test_the_keyboard_scrolls_the_page_from_load(course_server, page):
+    open_page(page, course_server, PAGES[LONG_SESSION])
+    assert page.evaluate("() => document.activeElement === document.body")
+    assert page.evaluate("() => window.scrollY") == 0
+    page.keyboard.press("PageDown")
+    # A page's worth (smooth scrolling takes a moment, hence waiting for it).
+    page.wait_for_function("() => window.scrollY >= window.innerHeight / 2")
+    after_page_down = page.evaluate("() => window.scrollY")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("(y) => window.scrollY > y", arg=after_page_down)
+    page.keyboard.press("Home")
+    page.wait_for_function("() => window.scrollY === 0")
+
+
+def _tab_to(page, predicate_js: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return {predicate_js}; }}"):
+            return
+    pytest.fail(f"Tab never reached an element where {predicate_js}")
+
+
+def _px(value: str) -> float:
+    return float(value.removesuffix("px"))
+
+
+def test_links_and_buttons_show_a_strong_focus_indicator(course_server, page, artifacts):
+    open_page(page, course_server, PAGES[HOME])
+    _tab_to(page, "el.tagName === 'A' && el.textContent.trim() === 'Course home'")
+    style = page.evaluate(FOCUS_STYLE)
+    # Yellow behind the text and a 4 px black bar under it (19:1 against the page).
+    assert style["background"] == YELLOW
+    assert f"{BLACK} 0px 4px" in style["shadow"]
+    page.screenshot(
+        path=artifacts / "focus-link.png", clip={"x": 0, "y": 0, "width": 1100, "height": 160}
+    )
+
+    _tab_to(page, "el.classList.contains('peerkit-continue-link')")
+    assert page.evaluate(FOCUS_STYLE)["background"] == YELLOW
+
+    open_page(page, course_server, PAGES[MY_DATA])
+    _tab_to(page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Prepare downloads'")
+    style = page.evaluate(FOCUS_STYLE)
+    assert style["outline"] == "solid"
+    assert _px(style["outlineWidth"]) >= 3
+    assert style["outlineColor"] == BLACK
+    assert f"{YELLOW} 0px 0px 0px 6px" in style["shadow"]
+    box = page.locator(".peerkit-prepare").bounding_box()
+    assert box is not None
+    page.screenshot(
+        path=artifacts / "focus-button.png",
+        clip={
+            "x": box["x"] - 12,
+            "y": box["y"] - 12,
+            "width": box["width"] + 24,
+            "height": box["height"] + 24,
+        },
+    )
+    # The ring is not cut off by the output area around the button.
+    assert page.evaluate(
+        """() => { const b = document.querySelector('.peerkit-prepare').getBoundingClientRect();
+                   let el = document.querySelector('.peerkit-prepare').parentElement;
+                   for (; el && el.id !== 'rendered_cells'; el = el.parentElement) {
+                     if (getComputedStyle(el).overflowX === 'visible') continue;
+                     const r = el.getBoundingClientRect();
+                     if (b.left - 6 < r.left || b.right + 6 > r.right) return false; }
+                   return true; }"""
+    )
+
+
+def test_my_data_text_and_buttons_are_body_size(course_server, page):
+    open_page(page, course_server, PAGES[MY_DATA])
+    sizes = page.evaluate(
+        """() => ['p', '.jupyter-button', 'summary'].map(
+             s => getComputedStyle(document.querySelector('.peerkit-my-data ' + s)).fontSize)"""
+    )
+    assert sizes == ["19px", "19px", "19px"]
+    # The database's path is for those who ask: behind a closed <details>.
+    location = page.locator(".peerkit-details .peerkit-path")
+    assert (location.text_content() or "").endswith("answers.sqlite3")
+    assert not location.is_visible()
+    page.get_by_text("Where is my data stored?").click()
+    assert location.is_visible()
+
+
+@pytest.mark.parametrize("notebook", [HOME, MY_DATA, LONG_SESSION])
+def test_furniture_reflows_at_320_pixels(course_server, browser, artifacts, notebook):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        open_page(page, course_server, PAGES[notebook])
+        name = PAGES[notebook].id.replace("/", "-")
+        page.screenshot(path=artifacts / f"320-{name}.png", full_page=True)
+        assert page.evaluate(
+            "() => document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
+        ), "the page scrolls sideways at 320 px"
+        assert page.evaluate(OFF_THE_SIDE, FURNITURE) == []
+        assert page.evaluate(CLIPPED, FURNITURE) == []
+        # Narrative tables wrap within the column rather than being cut off.
+        assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
+    finally:
+        context.close()
