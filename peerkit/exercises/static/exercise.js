@@ -717,8 +717,15 @@ function render({ model, el: root }) {
   model.on("msg:custom", (message) => {
     if (!message || message.view !== view) return;
     if (message.type === "saved" || message.type === "refused") {
+      const told = (other) =>
+        showNotice({
+          text: `This answer was also changed in another page or tab (${other.label.replace(/^Saved /, "saved ")}). Your text here is saved; the other version is kept in your history on the My data page.`,
+          other,
+          button: "Show the other version",
+        });
       if (message.seq < seq && message.type === "saved" && autosave) {
         if (message.revision) base = message.revision;
+        if (message.elsewhere) told(message.elsewhere);
         return; // an older edit; the latest is still on its way
       }
       acked = Math.max(acked, message.seq);
@@ -732,15 +739,8 @@ function render({ model, el: root }) {
       drafts.clear();
       if (message.values) applyValues(message.values);
       setStatus("saved", message.label);
-      if (message.elsewhere) {
-        showNotice({
-          text: `This answer was also changed in another page or tab (${message.elsewhere.label.replace(/^Saved /, "saved ")}). Your text here is saved; the other version is kept in your history on the My data page.`,
-          other: message.elsewhere,
-          button: "Show the other version",
-        });
-      } else if (!message.restored) {
-        showNotice(null);
-      }
+      // A notice about another page stays until the learner has read it and chosen.
+      if (message.elsewhere) told(message.elsewhere);
       if (message.restored) {
         showNotice({ text: "Your words from when this page last lost the course have been saved." });
       }
