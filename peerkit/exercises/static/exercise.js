@@ -62,7 +62,11 @@ function same(a, b) {
 class Drafts {
   constructor(name, secret) {
     this.name = name ? DRAFT_PREFIX + name : "";
+    this.key = undefined; // undefined until known; null when no draft can be kept
     this.ready = this._key(secret);
+    this.ready.then((key) => {
+      this.key = key;
+    });
     this.chain = Promise.resolve();
   }
 
