@@ -57,6 +57,7 @@ class AnswerStore:
     """Every learner's answers, with their full revision history."""
 
     def __init__(self, url: str | None = None) -> None:
+        self._draft_secrets: dict[str, str] = {}
         url = url or paths.database_url()
         try:
             parsed = make_url(url)
@@ -176,15 +177,21 @@ class AnswerStore:
 
         ``erase_learner`` deletes it, so drafts sealed before an erase stay unreadable.
         """
+        known = self._draft_secrets.get(learner)
+        if known is not None:
+            return known
         with self._write() as conn:
             row = conn.execute(
                 select(draft_keys.c.secret).where(draft_keys.c.learner == learner)
             ).first()
             if row is not None:
-                return str(row.secret)
-            secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
-            conn.execute(draft_keys.insert().values(learner=learner, secret=secret))
-            return secret
+                secret = str(row.secret)
+            else:
+                secret = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+                conn.execute(draft_keys.insert().values(learner=learner, secret=secret))
+        # Once per learner and store, not once per exercise as a page opens.
+        self._draft_secrets[learner] = secret
+        return secret
 
     def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
         """The current answer to one exercise, or None."""
@@ -230,6 +237,7 @@ class AnswerStore:
         """
         from peerkit.store import erase
 
+        self._draft_secrets.pop(learner, None)
         return erase.erase_learner(self.engine, learner, sqlite=self.is_sqlite)
 
     @property

@@ -142,7 +142,7 @@ class Drafts {
 // Each field kind draws its block and knows how to read and write its value.
 // `form` is the exercise's shared state: values, listeners and the save trigger.
 
-function fieldGroup(block, form, control, { hint, tag = "div" } = {}) {
+function fieldGroup(block, form, { hint, tag = "div" } = {}) {
   const id = uid(block.key || "field");
   const group = el(tag, { class: `govuk-form-group ${block.class || ""}` });
   const hintId = hint ? `${id}-hint` : null;
@@ -153,7 +153,7 @@ function fieldGroup(block, form, control, { hint, tag = "div" } = {}) {
 }
 
 function textField(block, form) {
-  const { id, group, hintId, errorId, error } = fieldGroup(block, form, null, { hint: block.hint });
+  const { id, group, hintId, errorId, error } = fieldGroup(block, form, { hint: block.hint });
   group.classList.add("peerkit-input", "peerkit-text");
   const single = block.type === "line";
   const box = single
@@ -233,7 +233,7 @@ function radiosField(block, form) {
 }
 
 function menuField(block, form) {
-  const { id, group, hintId, errorId, error } = fieldGroup(block, form, null, { hint: block.hint });
+  const { id, group, hintId, errorId, error } = fieldGroup(block, form, { hint: block.hint });
   group.classList.add("peerkit-input", "peerkit-menu");
   const select = el("select", { class: "govuk-select", id, name: id });
   select.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
