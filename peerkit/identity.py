@@ -9,12 +9,15 @@ import unicodedata
 from peerkit.errors import PeerkitError
 
 LEARNER_ENV = "PEERKIT_LEARNER"
+#: Set by JupyterHub in each learner's server. In a class the hub service decides who
+#: a request is for from its token; this is only the name pages show and ask for.
+HUB_USER_ENV = "JUPYTERHUB_USER"
 MAX_LEARNER_LENGTH = 200
 
 
 def current_learner() -> str:
-    """The learner's id: ``PEERKIT_LEARNER`` if set, else the operating-system user."""
-    learner = os.environ.get(LEARNER_ENV, "").strip()
+    """The learner's id: ``PEERKIT_LEARNER``, else the JupyterHub user, else the OS user."""
+    learner = os.environ.get(LEARNER_ENV, "").strip() or os.environ.get(HUB_USER_ENV, "").strip()
     if not learner:
         try:
             learner = getpass.getuser()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from functools import cache
 
-from peerkit.store.answer_store import AnswerStore
+from peerkit.store.backends import open_store
+from peerkit.store.protocol import Store
 
 
 @cache
-def shared_store() -> AnswerStore:
-    """One store per kernel, opened on first use."""
-    return AnswerStore()
+def shared_store() -> Store:
+    """One store per kernel, opened on first use (the hub service's, in a class)."""
+    return open_store()
 
 
 def in_voila() -> bool:

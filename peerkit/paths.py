@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 DATABASE_URL_ENV = "PEERKIT_DATABASE_URL"
+#: Set in a class: the peerkit hub service's address (peerkit/hub/), used instead of a database.
+SERVICE_URL_ENV = "PEERKIT_SERVICE_URL"
 HOME_ENV = "PEERKIT_HOME"
 DATABASE_FILENAME = "answers.sqlite3"
 

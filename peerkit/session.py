@@ -18,7 +18,7 @@ from peerkit.exercises.base import AnswerSlot, Exercise
 from peerkit.identity import current_learner
 from peerkit.kernel import in_voila, shared_store
 from peerkit.serve.preheat import DeferredBuild, cells_from_open_session, preheating
-from peerkit.store.answer_store import AnswerStore
+from peerkit.store.protocol import Store
 
 EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
@@ -30,7 +30,7 @@ class Session:
         self,
         session_id: str,
         *,
-        store: AnswerStore | None = None,
+        store: Store | None = None,
         learner: str | None = None,
         course: Course | None = None,
         autosave_delay: float | None = AUTOSAVE_DELAY,
@@ -145,7 +145,8 @@ class Session:
     def chime_wheel(self, prompt: str = "Rate the five CHIME processes for you today."):
         """The CHIME self-rating and wheel. Every reading is kept in one place (Session 1),
         wherever the wheel is shown, so all readings overlay on the same wheel."""
-        from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
+        from peerkit.course.answer_ids import CHIME_EXERCISE, CHIME_SESSION
+        from peerkit.exercises.chime_wheel import ChimeWheel
 
         def build() -> ChimeWheel:
             slot = AnswerSlot(self.store, self.learner, CHIME_SESSION, CHIME_EXERCISE)

@@ -451,5 +451,5 @@ def test_busy_timeout_is_set_on_each_transaction(file_store: AnswerStore) -> Non
     file_store.wait_briefly(250)
     with file_store._write() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250
-    with file_store._read() as conn:
+    with file_store._read("alex") as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from peerkit.course.data import load_course
     from peerkit.identity import current_learner
     from peerkit.portfolio import default_filename, export_format, export_portfolio
-    from peerkit.store.answer_store import AnswerStore
+    from peerkit.store.backends import open_store
 
     path = Path(args.output or default_filename(args.fmt, date.today())).expanduser()
     if path.exists() and not args.force:
@@ -50,7 +51,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     try:
         learner = current_learner()
-        with AnswerStore() as store:
+        with closing(open_store()) as store:
             data = export_portfolio(args.fmt, learner, store, load_course())
         write_private(path, data, replace=args.force)
     except PeerkitError as exc:
@@ -79,12 +80,12 @@ def write_private(path: Path, data: bytes, *, replace: bool = False) -> None:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     from peerkit.identity import current_learner
-    from peerkit.store.answer_store import AnswerStore
+    from peerkit.store.backends import open_store
     from peerkit.store.erase import ScrubIncomplete, versions_text
 
     try:
         learner = current_learner()
-        with AnswerStore() as store:
+        with closing(open_store()) as store:
             if not args.yes:
                 count = store.count_revisions(learner)
                 print(

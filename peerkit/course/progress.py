@@ -8,8 +8,8 @@ from pathlib import Path
 
 from peerkit.course.data import Course, ModuleInfo, SessionInfo
 from peerkit.course.notebooks import exercise_ids
-from peerkit.store.answer_store import AnswerStore
 from peerkit.store.answers import is_answered
+from peerkit.store.protocol import Store
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class SessionProgress:
 
 
 def course_progress(
-    course: Course, store: AnswerStore, learner: str, root: Path | None = None
+    course: Course, store: Store, learner: str, root: Path | None = None
 ) -> dict[str, SessionProgress]:
     """Progress for every session; unwritten notebooks count as not available."""
     answered: dict[str, set[str]] = {}

@@ -31,7 +31,8 @@ from peerkit.exercises.form import Block, course_html, keys_of, list_keys
 from peerkit.store.answers import MAX_ANSWER_CHARS, Answer, answer_lines, clean_text
 
 if TYPE_CHECKING:
-    from peerkit.store.answer_store import AnswerStore, Revision
+    from peerkit.store.protocol import Store
+    from peerkit.store.revision import Revision
 
 #: How long to wait before retrying after the store failed.
 RETRY_DELAY = 5.0
@@ -43,7 +44,7 @@ TextMaker = Callable[[str], str]
 class AnswerSlot:
     """Where one exercise's answer lives: a learner, a session and an exercise id."""
 
-    store: AnswerStore
+    store: Store
     learner: str
     session: str
     exercise: str

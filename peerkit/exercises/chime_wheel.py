@@ -12,8 +12,6 @@ from peerkit.exercises.base import Exercise
 from peerkit.pictures.chime_wheel import CHIME, chime_table_html, chime_wheel_svg
 from peerkit.store.answers import Answer
 
-#: Where every reading is kept, whichever page the wheel is shown on.
-CHIME_SESSION, CHIME_EXERCISE = "m2s1", "chime-wheel"
 TITLE = "My CHIME wheel"
 ADD_READING = "add-reading"
 NOT_RATED = ""

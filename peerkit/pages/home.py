@@ -7,13 +7,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from peerkit.course.answer_ids import NAME_EXERCISE, PROFILE_SESSION
 from peerkit.course.data import Course, ModuleInfo, SessionInfo, load_course
 from peerkit.course.progress import SessionProgress, course_progress, module_totals, next_session
 from peerkit.identity import current_learner
 from peerkit.pages.furniture import style_html
 from peerkit.pages.templating import macros
 
-PROFILE_SESSION, NAME_EXERCISE = "profile", "display-name"
 MY_DATA_PAGE = "my-data.ipynb"
 TEMPLATE = "pages/home.html.j2"
 
@@ -79,8 +79,9 @@ def course_home(root: Path | None = None) -> Any:
     import ipywidgets as widgets
     from IPython.display import HTML, display
 
+    from peerkit.course.answer_ids import CHIME_EXERCISE, CHIME_SESSION
     from peerkit.exercises.base import AnswerSlot
-    from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
+    from peerkit.exercises.chime_wheel import ChimeWheel
     from peerkit.exercises.short_text import ShortText
     from peerkit.kernel import in_voila, shared_store
 

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from peerkit.course.data import Course
 from peerkit.errors import PeerkitError
 from peerkit.pages.templating import macros
-from peerkit.store.answer_store import AnswerStore
+from peerkit.store.protocol import Store
 
 log = logging.getLogger("peerkit")
 TEMPLATE = "pages/my_data.html.j2"
@@ -40,7 +40,7 @@ ERASE_FAILED = "Your answers could not be erased just now. Nothing has been lost
 
 def my_data_page(
     *,
-    store: AnswerStore | None = None,
+    store: Store | None = None,
     learner: str | None = None,
     course: Course | None = None,
     root: Path | None = None,
@@ -61,7 +61,7 @@ def my_data_page(
 class MyDataPage(widgets.VBox):
     """What is stored, where and who can see it; downloads; erase with a confirm step."""
 
-    def __init__(self, store: AnswerStore, learner: str, course: Course, root: Path | None):
+    def __init__(self, store: Store, learner: str, course: Course, root: Path | None):
         self.store, self.learner, self.course, self.root = store, learner, course, root
         self.prepare_button = _button("Prepare downloads", "peerkit-prepare")
         self.prepare_button.on_click(lambda _b: self.prepare_downloads())
@@ -107,8 +107,7 @@ class MyDataPage(widgets.VBox):
         self.add_class("peerkit-my-data")
 
     def _about_html(self) -> str:
-        in_file = self.store.is_sqlite and self.store.path is not None
-        return str(macros(TEMPLATE).about(self.learner, self.store.location, in_file))
+        return str(macros(TEMPLATE).about(self.learner, self.store.location, self.store.in_file))
 
     # --- downloads --------------------------------------------------------
     def prepare_downloads(self) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import ipywidgets as widgets
 
-from peerkit.store.answer_store import Revision
 from peerkit.store.answers import is_answered
+from peerkit.store.revision import Revision
 
 
 class ProgressBar(widgets.HTML):

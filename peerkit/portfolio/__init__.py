@@ -12,7 +12,7 @@ from pathlib import Path
 from peerkit.course.data import Course
 from peerkit.portfolio.collect import Portfolio, collect_portfolio
 from peerkit.portfolio.formats import FORMATS, ExportFormat, default_filename, export_format
-from peerkit.store.answer_store import AnswerStore
+from peerkit.store.protocol import Store
 
 __all__ = ["FORMATS", "ExportFormat", "default_filename", "export_format", "export_portfolio"]
 
@@ -39,7 +39,7 @@ def _renderer(name: str) -> Callable[[Portfolio], bytes]:
 def export_portfolio(
     fmt: str,
     learner: str,
-    store: AnswerStore,
+    store: Store,
     course: Course,
     root: Path | None = None,
     *,

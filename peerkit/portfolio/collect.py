@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from peerkit import paths
+from peerkit.course.answer_ids import CHIME_EXERCISE, CHIME_SESSION
 from peerkit.course.data import Course, load_yaml
 from peerkit.course.notebooks import ContentRef, ExerciseRef, scan
 from peerkit.errors import CourseDataError
 from peerkit.exercises import exercise_types
 from peerkit.exercises.base import Exercise, Part, humanise
-from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
-from peerkit.store.answer_store import AnswerStore, Revision
+from peerkit.exercises.chime_wheel import ChimeWheel
 from peerkit.store.answers import is_answered
+from peerkit.store.protocol import Store
+from peerkit.store.revision import Revision
 
 __all__ = ["ExerciseEntry", "ModuleEntry", "Part", "Portfolio", "SessionEntry", "collect_portfolio"]
 
@@ -114,7 +116,7 @@ class Portfolio:
 
 def collect_portfolio(
     learner: str,
-    store: AnswerStore,
+    store: Store,
     course: Course,
     root: Path | None = None,
     now: datetime | None = None,
@@ -146,7 +148,7 @@ def collect_portfolio(
     )
 
 
-def _histories(store: AnswerStore, learner: str) -> dict[Key, tuple[Revision, ...]]:
+def _histories(store: Store, learner: str) -> dict[Key, tuple[Revision, ...]]:
     """Every revision of every answer of the learner, keyed by (session, exercise)."""
     found: dict[Key, list[Revision]] = {}
     for revision in store.all_revisions(learner):

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from peerkit.portfolio.collect import ExerciseEntry, ModuleEntry, Portfolio, SessionEntry
-from peerkit.store.answer_store import Revision
+from peerkit.store.revision import Revision
 
 FORMAT_NAME = "peerkit-portfolio"
 

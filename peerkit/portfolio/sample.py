@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from peerkit.course.answer_ids import CHIME_EXERCISE, CHIME_SESSION
 from peerkit.course.data import Course
 from peerkit.course.notebooks import scan
 from peerkit.exercises import exercise_types
 from peerkit.exercises.base import TextMaker
-from peerkit.exercises.chime_wheel import CHIME_EXERCISE, CHIME_SESSION, ChimeWheel
+from peerkit.exercises.chime_wheel import ChimeWheel
 from peerkit.portfolio.collect import exercise_options
 from peerkit.store.answers import Answer
 

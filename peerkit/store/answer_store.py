@@ -1,7 +1,8 @@
 """The answer store: saves every revision of every learner's answers.
 
-Takes any SQLAlchemy URL (SQLite by default, PostgreSQL on a shared hub). Used
-as a context manager or closed with ``close()``. Failures raise ``StoreError``
+Takes any SQLAlchemy URL (SQLite by default, PostgreSQL in a class, where only the
+peerkit hub service opens it: peerkit/hub/service.py). Used as a context manager
+or closed with ``close()``. Failures raise ``StoreError``
 with a message that never holds learner text (the engine hides parameters).
 """
 
@@ -11,20 +12,21 @@ import base64
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, func, select
+from sqlalchemy import Connection, Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from peerkit import paths
 from peerkit.errors import StoreError
-from peerkit.store.answers import Answer, decode, encode, normalise
+from peerkit.store.answers import decode, encode, normalise
 from peerkit.store.migrations import ensure_schema
+from peerkit.store.postgres import LEARNER_OPTION, install_learner_scope, secure_tables
+from peerkit.store.revision import Revision
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import draft_keys
 from peerkit.store.sqlite import (
@@ -36,17 +38,7 @@ from peerkit.store.sqlite import (
     prepare_file,
 )
 
-
-@dataclass(frozen=True)
-class Revision:
-    """One saved version of one answer."""
-
-    id: int
-    learner: str
-    session: str
-    exercise: str
-    value: Answer
-    saved_at: datetime
+__all__ = ["AnswerStore", "Revision"]
 
 
 SERVER = "your course's database server"
@@ -56,7 +48,13 @@ IN_MEMORY = "a temporary in-memory database (gone when the course closes)"
 class AnswerStore:
     """Every learner's answers, with their full revision history."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, admin_url: str | None = None) -> None:
+        """Open (and create or upgrade) the database at ``url``.
+
+        On PostgreSQL, ``admin_url`` is the tables' owner, used once here to create,
+        upgrade and secure them (peerkit/store/postgres.py); ``url`` is then a role
+        that does not own them. Without it, ``url`` owns the tables.
+        """
         self._draft_secrets: dict[str, str] = {}
         url = url or paths.database_url()
         try:
@@ -83,12 +81,34 @@ class AnswerStore:
             self.engine = create_engine(parsed, **options)
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError("Could not open the answers database.") from exc
+        self.is_postgres = parsed.get_backend_name() == "postgresql"
         if self.is_sqlite:
             install_pragmas(self.engine)
+        if self.is_postgres:
+            install_learner_scope(self.engine)
         # Engine-wide, so every connection inherits it (the erase module's too).
         self.engine.update_execution_options(**{BUSY_OPTION: BUSY_TIMEOUT_MS})
+        if self.is_postgres and admin_url:
+            self._prepare_as_owner(admin_url, app_role=parsed.username)
         with self._write() as conn:
             ensure_schema(conn)
+            if self.is_postgres and not admin_url:
+                secure_tables(conn, app_role=None)
+
+    def _prepare_as_owner(self, admin_url: str, app_role: str | None) -> None:
+        """Create, upgrade and secure the tables as their owner, then let go of it."""
+        try:
+            admin: Engine = create_engine(admin_url, hide_parameters=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError("Could not open the answers database as its owner.") from exc
+        try:
+            with admin.begin() as conn:
+                ensure_schema(conn)
+                secure_tables(conn, app_role=app_role)
+        except SQLAlchemyError as exc:
+            raise StoreError("Could not prepare the answers database.") from exc
+        finally:
+            admin.dispose()
 
     def __enter__(self) -> AnswerStore:
         return self
@@ -115,18 +135,21 @@ class AnswerStore:
         return int(self.engine.get_execution_options().get(BUSY_OPTION, BUSY_TIMEOUT_MS))
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self, learner: str | None = None) -> Iterator[Connection]:
+        """One write transaction, acting for ``learner`` (PostgreSQL's row security)."""
         try:
-            options = {WRITE_OPTION: True}
+            options: dict[str, Any] = {WRITE_OPTION: True, LEARNER_OPTION: learner}
             with self.engine.connect().execution_options(**options) as conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError("Could not write to the answers database.") from exc
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _read(self, learner: str) -> Iterator[Connection]:
+        """One read transaction, acting for ``learner``."""
         try:
-            with self.engine.connect() as conn, conn.begin():
+            conn = self.engine.connect().execution_options(**{LEARNER_OPTION: learner})
+            with conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError("Could not read the answers database.") from exc
@@ -149,7 +172,7 @@ class AnswerStore:
         """
         cleaned = normalise(value)
         raw = encode(cleaned)
-        with self._write() as conn:
+        with self._write(learner) as conn:
             current = conn.execute(_newest(learner, session, exercise)).first()
             if current is not None and current.value == raw:
                 return _revision(current), None
@@ -180,7 +203,7 @@ class AnswerStore:
         known = self._draft_secrets.get(learner)
         if known is not None:
             return known
-        with self._write() as conn:
+        with self._write(learner) as conn:
             row = conn.execute(
                 select(draft_keys.c.secret).where(draft_keys.c.learner == learner)
             ).first()
@@ -195,13 +218,13 @@ class AnswerStore:
 
     def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
         """The current answer to one exercise, or None."""
-        with self._read() as conn:
+        with self._read(learner) as conn:
             row = conn.execute(_newest(learner, session, exercise)).first()
         return None if row is None else _revision(row)
 
     def history(self, learner: str, session: str, exercise: str) -> list[Revision]:
         """Every revision of one answer, oldest first."""
-        with self._read() as conn:
+        with self._read(learner) as conn:
             rows = conn.execute(
                 select(revisions)
                 .where(*_one_answer(learner, session, exercise))
@@ -215,7 +238,7 @@ class AnswerStore:
         Ordered by session, then exercise, then id (so each answer's revisions are
         together, oldest first).
         """
-        with self._read() as conn:
+        with self._read(learner) as conn:
             rows = conn.execute(
                 select(revisions)
                 .where(revisions.c.learner == learner)
@@ -241,6 +264,11 @@ class AnswerStore:
         return erase.erase_learner(self.engine, learner, sqlite=self.is_sqlite)
 
     @property
+    def in_file(self) -> bool:
+        """True when the answers are in a file on this computer (a path to show)."""
+        return self.is_sqlite and self.path is not None
+
+    @property
     def location(self) -> str:
         """Where the answers are kept, in plain words: a file's path, or the server."""
         if not self.is_sqlite:
@@ -253,7 +281,7 @@ class AnswerStore:
         if session is not None:
             newest = newest.where(revisions.c.session == session)
         newest = newest.group_by(revisions.c.session, revisions.c.exercise)
-        with self._read() as conn:
+        with self._read(learner) as conn:
             rows = conn.execute(
                 select(revisions).where(revisions.c.id.in_(newest)).order_by(revisions.c.id)
             ).all()

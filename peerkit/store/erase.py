@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from peerkit.errors import StoreError
+from peerkit.store.postgres import LEARNER_OPTION
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import draft_keys
 from peerkit.store.sqlite import BUSY_OPTION, BUSY_TIMEOUT_MS, WRITE_OPTION
@@ -53,7 +54,7 @@ def count_revisions(engine: Engine, learner: str) -> int:
     """How many saved revisions the learner has (what ``erase_learner`` would remove)."""
     query = select(func.count()).select_from(revisions).where(revisions.c.learner == learner)
     try:
-        with engine.connect() as conn:
+        with engine.connect().execution_options(**{LEARNER_OPTION: learner}) as conn:
             return int(conn.execute(query).scalar_one())
     except SQLAlchemyError as exc:
         raise StoreError("Could not read the answers database.") from exc
@@ -69,7 +70,7 @@ def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
     erased, and ScrubIncomplete when the rows are gone but a copy may remain.
     """
     try:
-        conn = engine.connect().execution_options(**{WRITE_OPTION: True})
+        conn = engine.connect().execution_options(**{WRITE_OPTION: True, LEARNER_OPTION: learner})
         with conn, conn.begin():
             removed = conn.execute(delete(revisions).where(revisions.c.learner == learner))
             count = removed.rowcount

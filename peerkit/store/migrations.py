@@ -34,6 +34,8 @@ def ensure_schema(conn: Connection) -> int:
             f"The answers database has schema version {version}, newer than this peerkit "
             f"understands ({SCHEMA_VERSION}). Upgrade peerkit; the answers are untouched."
         )
+    if version == SCHEMA_VERSION:
+        return version  # nothing to write (a role that may only read peerkit_meta)
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
         if step is None:

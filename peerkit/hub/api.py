@@ -1,0 +1,71 @@
+"""The peerkit hub service's HTTP API: its paths, limits and JSON shapes.
+
+Every request carries its caller's JupyterHub token (``Authorization: token ...``);
+the service takes the learner from the token alone, so no request names a learner.
+
+=======  ===================================  ===========================================
+method   path (under ``PREFIX``)              what
+=======  ===================================  ===========================================
+GET      ``whoami``                           ``{"learner": name}``
+GET      ``answers[?session=S]``              current answers: ``{"revisions": [...]}``
+GET      ``answers/S/E``                      ``{"revision": r or null}``
+PUT      ``answers/S/E``                      body ``{"value": v, "base": id or null}``;
+                                              ``{"revision": r, "replaced": r or null}``
+GET      ``answers/S/E/history``              ``{"revisions": [...]}``, oldest first
+GET      ``revisions``                        every revision: ``{"revisions": [...]}``
+GET      ``revisions/count``                  ``{"count": n}``
+DELETE   ``revisions``                        erase everything: ``{"removed": n}``
+GET      ``draft-secret``                     ``{"secret": s}``
+=======  ===================================  ===========================================
+
+Errors are ``{"error": message}`` with a 4xx or 5xx status; a message never holds
+any text the request carried.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from peerkit.store.answers import MAX_ANSWER_CHARS
+from peerkit.store.revision import Revision
+
+SERVICE_NAME = "peerkit"
+#: Where the proxy, and so the service, puts every path of the service.
+PREFIX = f"/services/{SERVICE_NAME}/api/"
+DEFAULT_PORT = 10101
+#: A request body at most this big: the longest answer (each character escaped as
+#: ``\\uXXXX``, or a surrogate pair as two) with room for the JSON around it.
+MAX_BODY_BYTES = MAX_ANSWER_CHARS * 12 + 64 * 1024
+#: Session and exercise ids, as the course uses them (peerkit/session.py).
+ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+ID_PATTERN = r"[a-z0-9][a-z0-9-]{0,99}"
+
+
+def revision_json(revision: Revision) -> dict[str, Any]:
+    return {
+        "id": revision.id,
+        "learner": revision.learner,
+        "session": revision.session,
+        "exercise": revision.exercise,
+        "value": revision.value,
+        "saved_at": revision.saved_at.isoformat(),
+    }
+
+
+def revision_from_json(data: Any) -> Revision:
+    """A revision from the service's JSON; raises ValueError (no text of it) if malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("not a revision")
+    try:
+        return Revision(
+            id=int(data["id"]),
+            learner=str(data["learner"]),
+            session=str(data["session"]),
+            exercise=str(data["exercise"]),
+            value=data["value"],
+            saved_at=datetime.fromisoformat(str(data["saved_at"])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("not a revision") from exc

@@ -1,0 +1,194 @@
+"""``ServiceStore``: the answer store of a learner's kernel in a class.
+
+It holds no database address or password: it calls the peerkit hub service
+(peerkit/hub/service.py) with the kernel's own ``JUPYTERHUB_API_TOKEN``, and the
+service decides whose answers those are from the token. Standard library only, so a
+kernel in a class never imports SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+from peerkit import paths
+from peerkit.errors import AnswerRejected, StoreError
+from peerkit.hub import api
+from peerkit.store.answers import normalise
+from peerkit.store.revision import Revision
+
+TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
+TIMEOUT_SECONDS = 10.0
+UNREACHABLE = "Could not reach the course's answer service."
+REFUSED = "The course's answer service refused the request."
+NOT_YOURS = "A course page can only read and save its own learner's answers."
+LOCATION = "your class's database, run by your course organiser"
+
+
+class ServiceStore:
+    """The answer store, through the hub service. Same methods as ``AnswerStore``."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"{paths.SERVICE_URL_ENV} is not an http(s) address.")
+        if not token:
+            raise StoreError(f"{TOKEN_ENV} is not set: this page was not started by JupyterHub.")
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname
+        self._port = parts.port
+        self._base = parts.path.rstrip("/") + api.PREFIX
+        self._token = token
+        self._timeout = timeout
+        self._learner: str | None = None
+        self._secret: str | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_environment(cls) -> ServiceStore:
+        return cls(os.environ.get(paths.SERVICE_URL_ENV, "").strip(), os.environ.get(TOKEN_ENV, ""))
+
+    # --- the HTTP call ----------------------------------------------------
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        payload = None if body is None else json.dumps(body, ensure_ascii=True).encode("ascii")
+        headers = {"Authorization": f"token {self._token}", "Accept": "application/json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        conn_class = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        conn = conn_class(self._host, self._port, timeout=self._timeout)
+        try:
+            conn.request(method, self._base + path, body=payload, headers=headers)
+            response = conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            raise StoreError(UNREACHABLE) from exc
+        finally:
+            conn.close()
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError:
+            data = None
+        if response.status == 422 and isinstance(data, dict) and data.get("rejected"):
+            raise AnswerRejected(str(data.get("error") or REFUSED))
+        if response.status >= 400:
+            raise StoreError(REFUSED if response.status < 500 else UNREACHABLE)
+        return data
+
+    def _revisions(self, data: Any) -> list[Revision]:
+        try:
+            return [api.revision_from_json(item) for item in data["revisions"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    def _revision(self, data: Any) -> Revision | None:
+        if data is None:
+            return None
+        try:
+            return api.revision_from_json(data)
+        except ValueError as exc:
+            raise StoreError(REFUSED) from exc
+
+    def _mine(self, learner: str) -> None:
+        """Refuse a call for anyone but the token's owner (the service would too)."""
+        if self._learner is None:
+            data = self._call("GET", "whoami")
+            name = data.get("learner") if isinstance(data, dict) else None
+            if not isinstance(name, str):
+                raise StoreError(REFUSED)
+            self._learner = name
+        if learner != self._learner:
+            raise StoreError(NOT_YOURS)
+
+    @staticmethod
+    def _answer_path(session: str, exercise: str) -> str:
+        return f"answers/{quote(session, safe='')}/{quote(exercise, safe='')}"
+
+    # --- the store's methods ----------------------------------------------
+    def close(self) -> None:
+        """Nothing to let go of: each call is its own connection."""
+
+    def __enter__(self) -> ServiceStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def wait_briefly(self, timeout_ms: int = 1000) -> None:
+        self._timeout = max(0.1, timeout_ms / 1000)
+
+    def save(self, learner: str, session: str, exercise: str, value: Any) -> Revision:
+        return self.save_over(learner, session, exercise, value, base=None)[0]
+
+    def save_over(
+        self, learner: str, session: str, exercise: str, value: Any, *, base: int | None
+    ) -> tuple[Revision, Revision | None]:
+        cleaned = normalise(value)  # the same refusal, before the text leaves the kernel
+        self._mine(learner)
+        data = self._call(
+            "PUT", self._answer_path(session, exercise), {"value": cleaned, "base": base}
+        )
+        if not isinstance(data, dict):
+            raise StoreError(REFUSED)
+        revision = self._revision(data.get("revision"))
+        if revision is None:
+            raise StoreError(REFUSED)
+        return revision, self._revision(data.get("replaced"))
+
+    def draft_secret(self, learner: str) -> str:
+        self._mine(learner)
+        with self._lock:
+            if self._secret is None:
+                data = self._call("GET", "draft-secret")
+                secret = data.get("secret") if isinstance(data, dict) else None
+                if not isinstance(secret, str):
+                    raise StoreError(REFUSED)
+                self._secret = secret
+            return self._secret
+
+    def latest(self, learner: str, session: str, exercise: str) -> Revision | None:
+        self._mine(learner)
+        data = self._call("GET", self._answer_path(session, exercise))
+        return self._revision(data.get("revision") if isinstance(data, dict) else None)
+
+    def history(self, learner: str, session: str, exercise: str) -> list[Revision]:
+        self._mine(learner)
+        return self._revisions(self._call("GET", self._answer_path(session, exercise) + "/history"))
+
+    def all_revisions(self, learner: str) -> list[Revision]:
+        self._mine(learner)
+        return self._revisions(self._call("GET", "revisions"))
+
+    def current_answers(self, learner: str, session: str | None = None) -> list[Revision]:
+        self._mine(learner)
+        query = "" if session is None else "?" + urlencode({"session": session})
+        return self._revisions(self._call("GET", "answers" + query))
+
+    def count_revisions(self, learner: str) -> int:
+        self._mine(learner)
+        data = self._call("GET", "revisions/count")
+        try:
+            return int(data["count"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    def erase_learner(self, learner: str) -> int:
+        self._mine(learner)
+        data = self._call("DELETE", "revisions")
+        with self._lock:
+            self._secret = None
+        try:
+            return int(data["removed"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    @property
+    def in_file(self) -> bool:
+        return False
+
+    @property
+    def location(self) -> str:
+        return LOCATION

@@ -1,0 +1,270 @@
+"""The peerkit hub service: the one process that opens the class's answer database.
+
+A JupyterHub service (run as ``python -m peerkit.hub.service``, by the hub as a
+managed service or beside it). Learners' kernels call it over HTTP with their own
+JupyterHub token (peerkit/hub/client.py); the learner is the token's owner, never
+anything the request says. Paths and shapes: peerkit/hub/api.py.
+
+Configured from the environment:
+``PEERKIT_DATABASE_URL`` (a PostgreSQL role that does not own the tables),
+``PEERKIT_DATABASE_ADMIN_URL`` (their owner, used once at start to create, upgrade
+and secure them; optional), ``PEERKIT_SERVICE_BIND`` (127.0.0.1) and
+``PEERKIT_SERVICE_PORT`` (10101), ``PEERKIT_HOME`` (the course, for the ids it
+accepts), and the ``JUPYTERHUB_*`` variables JupyterHub gives its services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from jupyterhub.services.auth import HubAuth, HubAuthenticated
+from tornado.httpserver import HTTPServer
+from tornado.web import Application, HTTPError, RequestHandler
+
+from peerkit import paths
+from peerkit.errors import AnswerRejected, PeerkitError, StoreError
+from peerkit.hub import api
+from peerkit.store.answer_store import AnswerStore
+
+ADMIN_URL_ENV = "PEERKIT_DATABASE_ADMIN_URL"
+BIND_ENV = "PEERKIT_SERVICE_BIND"
+PORT_ENV = "PEERKIT_SERVICE_PORT"
+
+log = logging.getLogger("peerkit.hub.service")
+T = TypeVar("T")
+
+#: The only error texts the service sends: none holds anything from the request.
+MESSAGES = {
+    400: "The request was not understood.",
+    401: "Sign in to the course first.",
+    403: "This is not yours to see.",
+    404: "No such exercise in this course.",
+    405: "That is not something this address does.",
+    413: "The request is too large.",
+    415: "Send JSON.",
+    422: "That answer cannot be saved.",
+    503: "The answers database cannot be reached just now.",
+}
+
+
+class ApiHandler(HubAuthenticated, RequestHandler):
+    """A JSON endpoint for the learner named by the request's token."""
+
+    def initialize(self, store: AnswerStore, known: frozenset[tuple[str, str]]) -> None:
+        self.store = store
+        self.known = known
+
+    def check_xsrf_cookie(self) -> None:
+        """Token-authenticated API: no cookies are read, so no cross-site forgery check."""
+
+    def prepare(self) -> None:
+        length = self.request.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) > api.MAX_BODY_BYTES):
+            raise HTTPError(413)
+        if self.request.body and len(self.request.body) > api.MAX_BODY_BYTES:
+            raise HTTPError(413)
+
+    def get_login_url(self) -> str:
+        raise HTTPError(401)
+
+    @property
+    def learner(self) -> str:
+        user = self.current_user  # HubAuthenticated: 403 for a token without the scope
+        if not user:
+            raise HTTPError(401)
+        if user.get("kind", "user") != "user" or not isinstance(user.get("name"), str):
+            raise HTTPError(403)  # a service's token is nobody's answers
+        return str(user["name"])
+
+    def answer(self, session: str, exercise: str) -> tuple[str, str]:
+        if (session, exercise) not in self.known:
+            raise HTTPError(404)
+        return session, exercise
+
+    async def run(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A store call, off the event loop (the database may be slow or restarting)."""
+        try:
+            return await asyncio.to_thread(call, *args, **kwargs)
+        except StoreError as exc:
+            log.warning("store call failed: %s", type(exc).__name__)
+            raise HTTPError(503) from None
+
+    def body(self) -> dict[str, Any]:
+        if "json" not in self.request.headers.get("Content-Type", ""):
+            raise HTTPError(415)
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:
+            raise HTTPError(400) from None
+        if not isinstance(data, dict):
+            raise HTTPError(400)
+        return data
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error": MESSAGES.get(status_code, "Something went wrong.")})
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, HTTPError):
+            return
+        # The type only: an exception's text could hold part of a learner's answer.
+        log.error("%s %s failed: %s", self.request.method, self.request.path, typ.__name__)
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+class WhoAmI(ApiHandler):
+    def get(self) -> None:
+        self.finish({"learner": self.learner})
+
+
+class Answer(ApiHandler):
+    async def get(self, session: str, exercise: str) -> None:
+        self.answer(session, exercise)
+        revision = await self.run(self.store.latest, self.learner, session, exercise)
+        self.finish({"revision": None if revision is None else api.revision_json(revision)})
+
+    async def put(self, session: str, exercise: str) -> None:
+        learner = self.learner
+        self.answer(session, exercise)
+        data = self.body()
+        base = data.get("base")
+        if "value" not in data or not (base is None or type(base) is int):
+            raise HTTPError(400)
+        try:
+            revision, replaced = await self.run(
+                self.store.save_over, learner, session, exercise, data["value"], base=base
+            )
+        except AnswerRejected as exc:
+            # The message is peerkit's own (a length or a shape, never the text).
+            self.set_status(422)
+            self.finish({"error": str(exc), "rejected": True})
+            return
+        self.finish(
+            {
+                "revision": api.revision_json(revision),
+                "replaced": None if replaced is None else api.revision_json(replaced),
+            }
+        )
+
+
+class History(ApiHandler):
+    async def get(self, session: str, exercise: str) -> None:
+        self.answer(session, exercise)
+        revisions = await self.run(self.store.history, self.learner, session, exercise)
+        self.finish({"revisions": [api.revision_json(r) for r in revisions]})
+
+
+class CurrentAnswers(ApiHandler):
+    async def get(self) -> None:
+        learner = self.learner
+        session = self.get_query_argument("session", None)
+        if session is not None and not api.ID.match(session):
+            raise HTTPError(404)
+        revisions = await self.run(self.store.current_answers, learner, session)
+        self.finish({"revisions": [api.revision_json(r) for r in revisions]})
+
+
+class Revisions(ApiHandler):
+    async def get(self) -> None:
+        revisions = await self.run(self.store.all_revisions, self.learner)
+        self.finish({"revisions": [api.revision_json(r) for r in revisions]})
+
+    async def delete(self) -> None:
+        removed = await self.run(self.store.erase_learner, self.learner)
+        self.finish({"removed": removed})
+
+
+class RevisionCount(ApiHandler):
+    async def get(self) -> None:
+        self.finish({"count": await self.run(self.store.count_revisions, self.learner)})
+
+
+class DraftSecret(ApiHandler):
+    async def get(self) -> None:
+        self.finish({"secret": await self.run(self.store.draft_secret, self.learner)})
+
+
+class Health(RequestHandler):
+    """For whoever started the service: it is up (no sign-in, nothing about anyone)."""
+
+    def get(self) -> None:
+        self.finish({"ok": True})
+
+
+def make_app(store: AnswerStore, known: frozenset[tuple[str, str]], hub_auth: HubAuth) -> Any:
+    args = {"store": store, "known": known}
+    one = rf"(?P<session>{api.ID_PATTERN})/(?P<exercise>{api.ID_PATTERN})"
+    p = api.PREFIX
+    routes: list[Any] = [
+        (p + "health", Health),
+        (p + "whoami", WhoAmI, args),
+        (p + "answers", CurrentAnswers, args),
+        (p + f"answers/{one}", Answer, args),
+        (p + f"answers/{one}/history", History, args),
+        (p + "revisions", Revisions, args),
+        (p + "revisions/count", RevisionCount, args),
+        (p + "draft-secret", DraftSecret, args),
+    ]
+    return Application(routes, hub_auth=hub_auth, default_handler_class=NotFound)
+
+
+class NotFound(RequestHandler):
+    def prepare(self) -> None:
+        self.set_status(404)
+        self.set_header("Content-Type", "application/json")
+        self.finish({"error": MESSAGES[404]})
+
+
+def open_store() -> AnswerStore:
+    url = os.environ.get(paths.DATABASE_URL_ENV, "").strip()
+    if not url:
+        raise PeerkitError(f"Set {paths.DATABASE_URL_ENV} to the class's PostgreSQL database.")
+    return AnswerStore(url, admin_url=os.environ.get(ADMIN_URL_ENV, "").strip() or None)
+
+
+def course_answers() -> frozenset[tuple[str, str]]:
+    from peerkit.course.answer_ids import known_answers
+    from peerkit.course.data import load_course
+
+    return known_answers(load_course())
+
+
+async def serve() -> None:
+    store = open_store()
+    known = course_answers()
+    app = make_app(store, known, HubAuth(api_token=os.environ.get("JUPYTERHUB_API_TOKEN", "")))
+    bind = os.environ.get(BIND_ENV, "127.0.0.1")
+    port = int(os.environ.get(PORT_ENV, str(api.DEFAULT_PORT)))
+    server = HTTPServer(app, max_body_size=api.MAX_BODY_BYTES + 1024, xheaders=False)
+    server.listen(port, bind)
+    log.warning("peerkit hub service listening on %s:%s (%d answers known)", bind, port, len(known))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    server.stop()
+    await server.close_all_connections()
+    store.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="[peerkit service %(levelname)s] %(message)s")
+    try:
+        asyncio.run(serve())
+    except PeerkitError as exc:
+        raise SystemExit(str(exc)) from None
+
+
+if __name__ == "__main__":
+    main()
