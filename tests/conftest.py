@@ -21,3 +21,15 @@ def session(store: AnswerStore):
     from peerkit.session import Session
 
     return Session("m2s1", store=store, learner="alex", autosave_delay=None)
+
+
+@pytest.fixture(scope="session")
+def running_class():
+    """One real class (PostgreSQL, the peerkit service, JupyterHub) for the whole run."""
+    from tests.running_class import class_folder, start_class, stop_class
+
+    running = start_class(class_folder())
+    try:
+        yield running
+    finally:
+        stop_class(running)

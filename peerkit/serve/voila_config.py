@@ -128,15 +128,13 @@ def course_url(options: ServeOptions, *, show_token: bool = True) -> str:
     return f"http://{_url_host(host)}:{options.port}/voila/render/{HOME_NOTEBOOK}?token={token}"
 
 
-def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list[Setting]:
-    """Every setting ``peerkit serve`` gives Voilà, each with the reason for it."""
+def page_settings(course: Course) -> list[Setting]:
+    """How the course's pages run, wherever Voilà serves them (``peerkit serve``, a hub)."""
     from peerkit.serve.resources import LANGUAGE, voila_resources
 
     resources = voila_resources(course)
     resources["language_code"] = LANGUAGE
-    remote = not is_loopback(options.ip)
-    settings = [
-        Setting("Voila", "root_dir", str(paths.notebooks_dir()), "The course's notebooks."),
+    return [
         Setting("VoilaConfiguration", "template", "peerkit", "The course's page template."),
         Setting(
             "VoilaConfiguration",
@@ -144,6 +142,51 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             False,
             "Learners never see Python tracebacks (their text may hold their answers).",
         ),
+        Setting(
+            "MappingKernelManager",
+            "cull_idle_timeout",
+            KERNEL_CULL_IDLE_SECONDS,
+            "Shut down a kernel no page has used for an hour (a crashed tab, a script).",
+        ),
+        Setting(
+            "MappingKernelManager",
+            "cull_interval",
+            KERNEL_CULL_INTERVAL_SECONDS,
+            "How often to look for such kernels.",
+        ),
+        Setting(
+            "MappingKernelManager",
+            "cull_connected",
+            False,
+            "A page that is open keeps its kernel, however idle.",
+        ),
+        Setting(
+            "VoilaExecutor",
+            "iopub_timeout",
+            CELL_OUTPUT_WAIT_SECONDS,
+            "Voilà's 4 s drops a slow cell's output (so its exercise) on a busy server.",
+        ),
+        Setting(
+            "KernelManager",
+            "transport",
+            "ipc",
+            "Kernels talk to the server through files, not TCP ports: kernels started "
+            "together (a pre-heated pool) can pick the same free port and fail.",
+        ),
+        Setting(
+            "VoilaConfiguration",
+            "resources",
+            resources,
+            "Course data the template shows: breadcrumb, objectives, neighbours, support.",
+        ),
+    ]
+
+
+def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list[Setting]:
+    """Every setting ``peerkit serve`` gives Voilà, each with the reason for it."""
+    remote = not is_loopback(options.ip)
+    settings = [
+        Setting("Voila", "root_dir", str(paths.notebooks_dir()), "The course's notebooks."),
         Setting(
             "Voila",
             "ip",
@@ -196,37 +239,6 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             "peerkit serve signed the course's notebooks here at start-up, so Voilà "
             "trusts them (and does not warn about each) without touching ~/.local.",
         ),
-        Setting(
-            "MappingKernelManager",
-            "cull_idle_timeout",
-            KERNEL_CULL_IDLE_SECONDS,
-            "Shut down a kernel no page has used for an hour (a crashed tab, a script).",
-        ),
-        Setting(
-            "MappingKernelManager",
-            "cull_interval",
-            KERNEL_CULL_INTERVAL_SECONDS,
-            "How often to look for such kernels.",
-        ),
-        Setting(
-            "MappingKernelManager",
-            "cull_connected",
-            False,
-            "A page that is open keeps its kernel, however idle.",
-        ),
-        Setting(
-            "VoilaExecutor",
-            "iopub_timeout",
-            CELL_OUTPUT_WAIT_SECONDS,
-            "Voilà's 4 s drops a slow cell's output (so its exercise) on a busy server.",
-        ),
-        Setting(
-            "KernelManager",
-            "transport",
-            "ipc",
-            "Kernels talk to the server through files, not TCP ports: kernels started "
-            "together (a pre-heated pool) can pick the same free port and fail.",
-        ),
     ]
     if options.preheat:
         settings += [
@@ -249,28 +261,24 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
                 "Refill a pool after the page that used it has loaded, not during.",
             ),
         ]
-    settings.append(
-        Setting(
-            "VoilaConfiguration",
-            "resources",
-            resources,
-            "Course data the template shows: breadcrumb, objectives, neighbours, support.",
-        )
-    )
-    return settings
+    return settings + page_settings(course)
 
 
-def render_config(settings: list[Setting]) -> str:
-    """The settings as a Python config file Voilà loads, each with its reason above it."""
+VOILA_HEADER = (
+    "# Voilà's configuration for this `peerkit serve` (peerkit/serve/voila_config.py writes it",
+    "# at each start into a private folder and removes it when the server stops).",
+)
+
+
+def render_config(
+    settings: list[Setting],
+    header: tuple[str, ...] = VOILA_HEADER,
+    imports: tuple[str, ...] = CONFIG_IMPORTS,
+) -> str:
+    """The settings as a Python config file (traitlets), each with its reason above it."""
     import textwrap
 
-    lines = [
-        "# Voilà's configuration for this `peerkit serve` (peerkit/serve/voila_config.py writes it",
-        "# at each start into a private folder and removes it when the server stops).",
-        *CONFIG_IMPORTS,
-        "",
-        "c = get_config()  # noqa: F821",
-    ]
+    lines = [*header, *imports, "", "c = get_config()  # noqa: F821"]
     for setting in settings:
         value = pprint.pformat(setting.value, width=88, sort_dicts=False)
         lines.append("")

@@ -1,0 +1,47 @@
+"""Each learner's own server in a class: Jupyter Server with Voilà, set up as the course.
+
+JupyterHub starts ``jupyterhub-singleuser`` for each learner; it finds this
+configuration through ``JUPYTER_CONFIG_PATH`` (peerkit/hub/hub_config.py sets it).
+The pages run as they do under ``peerkit serve`` (the same ``page_settings``),
+served by Voilà's server extension at ``/user/<name>/voila/render/...``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from peerkit.course.data import Course
+from peerkit.serve.voila_config import Setting, page_settings, render_config
+
+CONFIG_NAME = "jupyter_server_config.py"
+HEADER = (
+    "# Each learner's server in a class (peerkit/hub/singleuser.py writes it at each start",
+    "# of `peerkit class`; JupyterHub's servers find it through JUPYTER_CONFIG_PATH).",
+)
+#: Voilà logs a failing cell whole (its outputs can hold a learner's answer): log its number.
+IMPORTS = (
+    "import logging",
+    "from peerkit.serve.voila_app import CellErrorRedaction",
+    "",
+    'for _name in ("Voila", "traitlets", "ServerApp"):',
+    "    logging.getLogger(_name).addFilter(CellErrorRedaction())",
+)
+
+
+def singleuser_settings(course: Course) -> list[Setting]:
+    return [
+        *page_settings(course),
+        Setting(
+            "ServerApp",
+            "terminals_enabled",
+            False,
+            "Learners need no shell; facilitators use JupyterLab's notebooks, not a terminal.",
+        ),
+    ]
+
+
+def write_singleuser_config(folder: Path, course: Course) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CONFIG_NAME
+    path.write_text(render_config(singleuser_settings(course), HEADER, IMPORTS), encoding="utf-8")
+    return path

@@ -1,0 +1,134 @@
+"""A real class for the tests: PostgreSQL, the peerkit service and JupyterHub on free ports.
+
+One is started per test run (the ``running_class`` fixture in tests/conftest.py) and
+shared: each test uses learners of its own, so tests stay independent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from peerkit.hub import api
+from peerkit.hub.classroom import Classroom
+from peerkit.hub.client import ServiceStore
+from peerkit.hub.hub_config import ClassPlan
+
+ADMIN_SERVICE = "test-admin"
+SERVICE_SCOPE = f"access:services!service={api.SERVICE_NAME}"
+_names = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def class_folder() -> Path:
+    """A temporary folder PostgreSQL's unprivileged user can reach (/tmp may be 0700)."""
+    base = "/var/tmp" if os.geteuid() == 0 else None
+    return Path(tempfile.mkdtemp(prefix="peerkit-class-", dir=base))
+
+
+@dataclass
+class RunningClass:
+    classroom: Classroom
+    admin_token: str
+    _tokens: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+
+    @property
+    def plan(self) -> ClassPlan:
+        return self.classroom.plan
+
+    def new_learner(self, stem: str = "learner") -> str:
+        """A learner no other test uses."""
+        return f"{stem}-{os.getpid()}-{next(_names)}"
+
+    def call(
+        self, method: str, path: str, token: str | None = None, body: Any = None, *,
+        raw: bytes | None = None, headers: dict[str, str] | None = None, base: str | None = None,
+    ) -> tuple[int, Any]:  # fmt: skip
+        """One HTTP request; (status, decoded JSON or the raw bytes)."""
+        data = raw if raw is not None else None if body is None else json.dumps(body).encode()
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            sent["Authorization"] = f"token {token}"
+        request = urllib.request.Request(
+            (base or self.plan.url) + path, data=data, method=method, headers=sent
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                content = response.read()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            content, status = exc.read(), exc.code
+        try:
+            return status, json.loads(content)
+        except ValueError:
+            return status, content
+
+    def ensure_user(self, name: str) -> None:
+        status, _ = self.call("GET", f"/hub/api/users/{name}", self.admin_token)
+        if status == 404:
+            status, _ = self.call("POST", f"/hub/api/users/{name}", self.admin_token, {})
+            assert status == 201, status
+
+    def token_for(self, name: str, scopes: tuple[str, ...] = (SERVICE_SCOPE,)) -> str:
+        """A JupyterHub token of ``name``'s, as their kernel has (made once per scopes)."""
+        key = (name, scopes)
+        if key not in self._tokens:
+            self.ensure_user(name)
+            status, data = self.call(
+                "POST", f"/hub/api/users/{name}/tokens", self.admin_token,
+                {"scopes": list(scopes), "expires_in": 7200},
+            )  # fmt: skip
+            assert status == 201, (status, data)
+            self._tokens[key] = data["token"]
+        return self._tokens[key]
+
+    def store_for(self, name: str) -> ServiceStore:
+        return ServiceStore(self.plan.service_url, self.token_for(name))
+
+    def service_call(self, method: str, path: str, token: str | None, body: Any = None, **kw: Any):
+        """A request straight to the service (as a kernel makes it), path under its API."""
+        return self.call(method, api.PREFIX + path, token, body, base=self.plan.service_url, **kw)
+
+
+def start_class(folder: Path) -> RunningClass:
+    admin_token = secrets.token_hex(32)
+    plan = ClassPlan(
+        folder,
+        port=free_port(),
+        hub_port=free_port(),
+        proxy_api_port=free_port(),
+        service_port=free_port(),
+        learners=("alice", "bob"),
+        facilitators=("fran",),
+        extra_services=({"name": ADMIN_SERVICE, "api_token": admin_token},),
+        extra_roles=(
+            {
+                "name": ADMIN_SERVICE,
+                "scopes": ["admin:users", "tokens", "admin:servers", "read:users", "list:users"],
+                "services": [ADMIN_SERVICE],
+            },
+        ),
+    )
+    classroom = Classroom(plan)
+    classroom.start()
+    return RunningClass(classroom, admin_token)
+
+
+def stop_class(running: RunningClass) -> None:
+    running.classroom.stop()
+    shutil.rmtree(running.plan.folder, ignore_errors=True)
