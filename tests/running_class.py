@@ -132,3 +132,13 @@ def start_class(folder: Path) -> RunningClass:
 def stop_class(running: RunningClass) -> None:
     running.classroom.stop()
     shutil.rmtree(running.plan.folder, ignore_errors=True)
+
+
+def wait_until(condition, timeout: float = 60.0) -> None:
+    """Poll a condition on a server (no event to wait on) until true, or fail."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.2)

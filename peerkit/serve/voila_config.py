@@ -167,13 +167,6 @@ def page_settings(course: Course) -> list[Setting]:
             "Voilà's 4 s drops a slow cell's output (so its exercise) on a busy server.",
         ),
         Setting(
-            "KernelManager",
-            "transport",
-            "ipc",
-            "Kernels talk to the server through files, not TCP ports: kernels started "
-            "together (a pre-heated pool) can pick the same free port and fail.",
-        ),
-        Setting(
             "VoilaConfiguration",
             "resources",
             resources,
@@ -242,6 +235,13 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
     ]
     if options.preheat:
         settings += [
+            Setting(
+                "KernelManager",
+                "transport",
+                "ipc",
+                "Kernels talk to the server through files, not TCP ports: kernels started "
+                "together (a pre-heated pool) can pick the same free port and fail.",
+            ),
             Setting(
                 "VoilaConfiguration",
                 "preheat_kernel",

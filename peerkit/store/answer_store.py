@@ -62,6 +62,9 @@ class AnswerStore:
         except SQLAlchemyError as exc:
             raise StoreError(f"{paths.DATABASE_URL_ENV} is not a database URL.") from exc
         options: dict[str, Any] = {"hide_parameters": True}
+        if parsed.get_backend_name() != "sqlite":
+            # A server restarted under a long-running service: reconnect, don't fail once.
+            options["pool_pre_ping"] = True
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path: Path | None = None
         if self.is_sqlite:
