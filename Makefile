@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8866
 
-.PHONY: serve lab test lint check chromium axe install clean bench
+.PHONY: serve lab class test lint check chromium axe proxy postgres install clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,class]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -51,7 +51,32 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 axe: $(AXE)
 
-test: install chromium axe lint
+# The class's proxy: node's configurable-http-proxy at proxy/package-lock.json's version
+# (the PyPI port buffers server-sent events, which the facilitator's board streams).
+CHP := proxy/node_modules/.bin/configurable-http-proxy
+
+$(CHP): proxy/package.json proxy/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+	cd proxy && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+proxy: $(CHP)
+
+# PostgreSQL's server programs, from Debian if missing (the class keeps answers there).
+postgres:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; }
+
+# A class on this machine: JupyterHub, PostgreSQL, the peerkit service, demo accounts.
+class: install proxy postgres
+	$(BIN)/peerkit class $(if $(FRESH),--fresh)
+
+test: install chromium axe proxy postgres lint
 	$(BIN)/peerkit check
 	$(BIN)/pytest
 

@@ -170,3 +170,17 @@ def test_a_culled_server_keeps_every_answer(browser, running_class) -> None:
     open_session(page, rc, "fran")
     page.wait_for_function(f"() => document.querySelector('{FIRST_BOX}').value === {text!r}")
     page.context.close()
+
+
+def test_stopping_and_starting_the_class_keeps_answers_and_sign_ins(browser, running_class) -> None:
+    rc = running_class
+    learner = rc.new_learner("restart")
+    rc.store_for(learner).save(learner, "m1s2", "recovery-meaning", "kept across restarts")
+    rc.classroom.stop()  # everything: the hub, every server, the service, PostgreSQL
+    assert not (rc.classroom.postgres.data / "postmaster.pid").exists()
+    rc.classroom.start()
+    # The same token still works (the hub's records are kept), and the answer is there.
+    saved = rc.store_for(learner).latest(learner, "m1s2", "recovery-meaning")
+    assert saved is not None and saved.value == "kept across restarts"
+    page = sign_in(browser, rc, "alice")  # the same password signs in again
+    page.context.close()
