@@ -1,0 +1,232 @@
+"""``peerkit build``: the workbook, the guide and the slides, as HTML (fast; PDFs are in
+``test_outputs_pdf.py``). Each exercise prompt and each facilitator note goes to the
+outputs it belongs in and to no other; no output but the portfolio holds an answer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from peerkit import paths
+from peerkit.cli import main
+from peerkit.course.data import load_course
+from peerkit.identity import LEARNER_ENV
+from peerkit.outputs.markdown import markdown_html
+from peerkit.outputs.source import ExercisePart, Markdown, read_module
+from peerkit.outputs.workbook import workbook_html
+from peerkit.portfolio.sample import sample_answers
+from peerkit.store.answer_store import AnswerStore
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LEARNER = "outputs-learner"
+BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "br"}
+BLOCKS |= {"figcaption", "tr", "aside", "blockquote", "dt", "dd", "header", "nav", "title"}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees, one line per block element; styles and scripts left out."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.skip += tag in {"style", "script"}
+        if tag in BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in {"style", "script"}
+        if tag in BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def text_lines(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return [" ".join(line.split()) for line in "".join(parser.parts).split("\n") if line.strip()]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_text(html: str) -> str:
+    return flat(" ".join(text_lines(html)))
+
+
+def note_segments(session) -> list[str]:
+    """The session's facilitator notes' paragraphs, list items and table cells that are
+    their own words (not a heading or phrase the learner's text has too)."""
+    learner = " ".join(
+        page_text(markdown_html(p.source))
+        for p in session.parts
+        if isinstance(p, Markdown) and not p.facilitator
+    )
+    return [
+        line
+        for note in session.facilitator_notes
+        for line in text_lines(markdown_html(note.source))
+        if len(line) >= 30 and line not in learner
+    ]
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_course(ROOT / "content" / "course.yaml")
+
+
+@pytest.fixture(scope="module")
+def modules(course):
+    return {m.number: read_module(course, m.number, NOTEBOOKS) for m in course.modules}
+
+
+@pytest.fixture(scope="module")
+def workbooks(course, modules):
+    return {n: page_text(workbook_html(course, m, NOTEBOOKS)) for n, m in modules.items()}
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    """A private copy of the course, served as PEERKIT_HOME, with answers in a private store."""
+    root = tmp_path / "course"
+    for folder in ("content", "notebooks"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_*"))
+    monkeypatch.setenv(paths.HOME_ENV, str(root))
+    url = f"sqlite:///{tmp_path / 'answers.sqlite3'}"
+    monkeypatch.setenv(paths.DATABASE_URL_ENV, url)
+    monkeypatch.setenv(LEARNER_ENV, LEARNER)
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+def save_sample_answers(course, root: Path) -> list[str]:
+    """Save an answer to every exercise; the texts saved, each unique to its place."""
+    texts: list[str] = []
+
+    def text(name: str) -> str:
+        texts.append(f"Learner answer {len(texts)} zqx")
+        return texts[-1]
+
+    with AnswerStore(paths.database_url()) as store:
+        for session, exercise, answer in sample_answers(course, text, root / "notebooks"):
+            store.save(LEARNER, session, exercise, answer)
+    return texts
+
+
+def edit_notebook(root: Path, relative: str, change) -> None:
+    path = root / "notebooks" / relative
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    change(nb)
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
+def exercise_html(html: str, title: str) -> str:
+    """The markup of the exercise whose title (prompt) starts with ``title``."""
+    start = html.index(f'aria-label="Exercise: {title}')
+    return html[start : html.index("</section>", start)]
+
+
+# --- the learner workbook -------------------------------------------------------------
+
+
+def test_the_workbook_has_every_exercise_prompt_and_every_session(modules, workbooks):
+    for number, module in modules.items():
+        text = workbooks[number]
+        for session in module.sessions:
+            assert flat(session.info.heading) in text
+            for part in session.exercises:
+                assert flat(part.ref.prompt) in text, (session.info.id, part.ref.id)
+
+
+def test_the_workbook_never_prints_a_facilitator_note(modules, workbooks):
+    checked = 0
+    for number, module in modules.items():
+        for session in module.sessions:
+            for segment in note_segments(session):
+                assert segment not in workbooks[number], (session.info.id, segment)
+                checked += 1
+    assert checked > 200  # the course's notes, not an empty list
+
+
+def test_the_workbook_has_content_notes_objectives_and_support_lines(course, modules, workbooks):
+    text = workbooks[1]
+    note = modules[1].sessions[9].content_notes
+    assert note, "Session 10 has a content note"
+    assert flat(text_lines(markdown_html(note[0].source))[1]) in text
+    assert "In this session you will" in text
+    for line in course.support_lines:
+        assert f"{line.name}: {line.contact}" in text
+
+
+def test_room_to_write_follows_each_exercise_s_own_form(course, modules):
+    html = workbook_html(course, modules[2], NOTEBOOKS)
+    reflection = exercise_html(html, "Take a few minutes to reflect on how CHIME")
+    assert reflection.count('class="rule"') == 8  # a reflection's 6 rows and 2 more
+    who = exercise_html(html, "Create your Who Am I Map")
+    assert who.count('class="write-box') == 5
+    assert "grid-template-areas" in who and "I AM…" in who
+    sky = exercise_html(html, "Sky and mountains")
+    assert "<svg" in sky and "Sky ideas, one a line" in sky
+    assert sky.count('class="rule rule-numbered"') == 12  # six lines each for sky and mountains
+    chime = exercise_html(html, "Rate the five CHIME processes")
+    assert chime.count('<ul class="options circle">') == 5
+    assert chime.count("<li>") == 50 and "Not rated" not in chime
+
+
+def test_feedback_prints_after_the_exercise_not_inside_it(course, modules):
+    html = workbook_html(course, modules[1], NOTEBOOKS)
+    choice = exercise_html(html, "For each situation, choose what you think")
+    assert "Tick one box:" in choice and "You chose" not in choice
+    later = html[html.index("Read after you have answered") :]
+    assert "You chose" in later
+
+
+def test_build_workbook_reports_each_session_and_where_it_wrote(course_copy, capsys):
+    assert main(["build", "workbook", "--module", "2", "--html"]) == 0
+    out, err = capsys.readouterr()
+    sessions = [line for line in err.splitlines() if line.startswith("  Module 2: Session")]
+    assert len(sessions) == 5
+    path = course_copy.parent / "peerkit-build" / "module-2-learner-workbook.html"
+    assert str(path) in out and path.is_file()
+
+
+def test_a_notebook_edit_changes_the_workbook_and_no_answer_is_printed(course_copy, capsys):
+    course = load_course(course_copy / "content" / "course.yaml")
+    answers = save_sample_answers(course, course_copy)
+
+    def change(nb):
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and '"chime-now"' in "".join(cell["source"]):
+                cell["source"] = 'session.reflection("chime-now", "A brand new prompt qvx?")'
+
+    edit_notebook(course_copy, "module2/01-chime.ipynb", change)
+    assert main(["build", "workbook", "--html", "--output", "out"]) == 0
+    text = page_text((course_copy.parent / "out" / "module-2-learner-workbook.html").read_text())
+    assert "A brand new prompt qvx?" in text
+    assert "Take a few minutes to reflect on how CHIME" not in text
+    both = text + page_text(
+        (course_copy.parent / "out" / "module-1-learner-workbook.html").read_text()
+    )
+    assert not [a for a in answers if a in both]
+    assert len(answers) > 100
+
+
+def test_build_refuses_an_unknown_module(course_copy, capsys):
+    assert main(["build", "workbook", "--module", "9", "--html"]) == 1
+    assert "no module 9" in capsys.readouterr().err
+
+
+def test_every_exercise_of_the_course_is_read(modules):
+    parts = [p for m in modules.values() for s in m.sessions for p in s.parts]
+    assert len([p for p in parts if isinstance(p, ExercisePart)]) >= 70

@@ -1,0 +1,80 @@
+"""The real PDFs, printed by Debian's Chromium and read back with poppler's tools.
+
+A few prints only (each takes a few seconds): the Module 2 workbook and guide,
+and a portfolio. ``make chromium`` installs Chromium and poppler-utils.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from peerkit.cli import main
+from peerkit.course.data import load_course
+from peerkit.outputs.source import read_module
+from tests.test_outputs import NOTEBOOKS, ROOT, course_copy, flat, note_segments
+
+__all__ = ["course_copy"]  # the fixture, used by name
+
+TOOLS = ("pdftotext", "pdfinfo")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("chromium") or not all(map(shutil.which, TOOLS)),
+    reason="needs chromium and poppler-utils (make chromium)",
+)
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(
+        (key.strip(), value.strip())
+        for key, _sep, value in (line.partition(":") for line in done.stdout.splitlines())
+    )
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return flat(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def module2():
+    return read_module(load_course(ROOT / "content" / "course.yaml"), 2, NOTEBOOKS)
+
+
+def test_the_module_2_workbook_prints_as_a_tagged_a4_pdf(course_copy, capsys, module2):
+    assert main(["build", "workbook", "--module", "2"]) == 0
+    out = capsys.readouterr().out
+    path = course_copy.parent / "peerkit-build" / "module-2-learner-workbook.pdf"
+    assert str(path) in out
+    info = pdf_info(path)
+    assert info["Page size"].startswith("594.96 x 841.92")  # A4
+    assert info["Tagged"] == "yes"
+    pages = int(info["Pages"])
+    assert 20 <= pages <= 60
+    assert f"{pages} pages" in out
+    text = pdf_text(path)
+    for session in module2.sessions:
+        for part in session.exercises:
+            assert flat(part.ref.prompt) in text, part.ref.id
+        for segment in note_segments(session):
+            assert segment not in text, segment
+    assert "Samaritans: 116 123" in text
+
+
+def test_the_module_2_guide_prints_every_facilitator_note(course_copy, capsys, module2):
+    assert main(["build", "guide", "--module", "2"]) == 0
+    path = course_copy.parent / "peerkit-build" / "module-2-facilitator-guide.pdf"
+    assert pdf_info(path)["Tagged"] == "yes"
+    assert 8 <= int(pdf_info(path)["Pages"]) <= 40
+    text = pdf_text(path)
+    for session in module2.sessions:
+        assert flat(session.info.heading) in text
+        for segment in note_segments(session):
+            assert segment in text, segment
+    assert re.search(r"Plan and timings", text)
