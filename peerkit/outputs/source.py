@@ -23,8 +23,6 @@ from peerkit.errors import CourseDataError
 FACILITATOR_TAG = "facilitator"
 CONTENT_NOTE_TAG = "content-note"
 CONTENT_NOTE_HEADING = re.compile(r"^#+\s*(content note|a note before you (begin|start))\b", re.I)
-#: The Jupyter standard's slide types ("-": continue the current slide).
-SLIDE_TYPES = frozenset({"slide", "subslide", "fragment", "skip", "notes", "-"})
 CHIME_PROMPT = "Rate the five CHIME processes for you today."
 
 
