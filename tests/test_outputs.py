@@ -5,17 +5,21 @@ outputs it belongs in and to no other; no output but the portfolio holds an answ
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from peerkit import paths
 from peerkit.cli import main
+from peerkit.course.checks import check_notebook
 from peerkit.course.data import load_course
 from peerkit.identity import LEARNER_ENV
 from peerkit.outputs.markdown import markdown_html
+from peerkit.outputs.slides import slides_html, slides_name
 from peerkit.outputs.source import ExercisePart, Markdown, read_module
 from peerkit.outputs.workbook import workbook_html
 from peerkit.portfolio.sample import sample_answers
@@ -230,3 +234,158 @@ def test_build_refuses_an_unknown_module(course_copy, capsys):
 def test_every_exercise_of_the_course_is_read(modules):
     parts = [p for m in modules.values() for s in m.sessions for p in s.parts]
     assert len([p for p in parts if isinstance(p, ExercisePart)]) >= 70
+
+
+# --- the facilitator guide ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def guides(course, modules):
+    from peerkit.outputs.guide import guide_html
+
+    return {n: guide_html(course, m, NOTEBOOKS) for n, m in modules.items()}
+
+
+def session_sections(html: str) -> dict[str, str]:
+    """Each session's part of a document, by session id."""
+    found = re.split(r'<section class="session" id="([a-z0-9]+)">', html)
+    return dict(zip(found[1::2], found[2::2], strict=True))
+
+
+def test_the_guide_has_every_facilitator_note_under_its_session(modules, guides):
+    for number, module in modules.items():
+        sections = session_sections(guides[number])
+        assert list(sections) == [s.info.id for s in module.sessions]
+        for session in module.sessions:
+            text = page_text(sections[session.info.id])
+            assert flat(session.info.heading) in text
+            for segment in note_segments(session):
+                assert segment in text, (session.info.id, segment)
+
+
+def test_the_guide_has_plans_timings_prompts_materials_and_content_notes(modules, guides):
+    text = page_text(guides[1])
+    assert text.count("Plan and timings") == len(modules[1].sessions)
+    assert "0:00 to 0:15: Welcome and housekeeping" in text  # Session 1's plan
+    assert "Timings at a glance" in text and "20 minutes" in text
+    assert "Discussion prompts" in text and "Materials" in text
+    assert "Flipchart paper and marker pens" in text
+    assert "Content note (as learners read it)" in text
+    assert "This session talks about trauma, suicide and risk." in text
+    assert "Read after you have answered" not in text  # no room to write in the guide
+
+
+def test_the_guide_has_no_learner_answer_and_follows_a_notebook_edit(course_copy, capsys):
+    course = load_course(course_copy / "content" / "course.yaml")
+    answers = save_sample_answers(course, course_copy)
+
+    def change(nb):
+        for cell in nb["cells"]:
+            if "facilitator" in cell["metadata"].get("tags", []):
+                cell["source"] = "**Facilitator notes**\n\nA rewritten note qvz: about 7 minutes."
+                break
+
+    edit_notebook(course_copy, "module2/03-boundaries.ipynb", change)
+    assert main(["build", "guide", "--module", "2", "--html"]) == 0
+    html = (course_copy.parent / "peerkit-build" / "module-2-facilitator-guide.html").read_text()
+    text = page_text(html)
+    assert "A rewritten note qvz: about 7 minutes." in text
+    assert "Session plan (about 2 hours)" in text  # the other sessions' plans are still there
+    assert not [a for a in answers if a in text]
+
+
+# --- slides ---------------------------------------------------------------------------
+
+
+def build_slides(*args: str) -> dict[str, str]:
+    assert main(["build", "slides", *args]) == 0
+    folder = Path("peerkit-build") / "slides"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+
+
+def slides_of(html: str) -> list[str]:
+    return re.findall(r'<section class="slide .*?</section>', html, re.S)
+
+
+def test_slides_have_every_prompt_and_every_note_and_no_answer(course_copy, modules, capsys):
+    course = load_course(course_copy / "content" / "course.yaml")
+    answers = save_sample_answers(course, course_copy)
+    decks = build_slides()
+    sessions = [s for m in modules.values() for s in m.sessions]
+    assert len(decks) == len(sessions)
+    out = capsys.readouterr()
+    assert f"Wrote {len(sessions)} slide deck(s)" in out.out
+    for session in sessions:
+        name = slides_name(course, session.info)
+        text = page_text(decks[name])
+        notes_text = page_text(
+            "".join(re.findall(r'<aside class="notes".*?</aside>', decks[name], re.S))
+        )
+        for part in session.exercises:
+            assert flat(part.ref.prompt) in text, (name, part.ref.id)
+        for segment in note_segments(session):
+            assert segment in notes_text, (name, segment)
+        assert not [a for a in answers if a in text], name
+
+
+def test_slides_work_offline(course_copy, capsys):
+    for name, html in build_slides("--module", "2").items():
+        assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html), name
+        assert "<link" not in html and "@import" not in html, name
+        assert html.count("<script>") == 1, name  # the deck's own, inline
+
+
+def test_slides_break_at_headings_and_show_exercises_and_figures(course, modules):
+    session = modules[1].sessions[4]  # The Peer Relationship: the Drama Triangle
+    slides = slides_of(slides_html(course, session, NOTEBOOKS))
+    headings = [
+        line[3:]
+        for p in session.parts
+        if isinstance(p, Markdown) and not p.facilitator
+        for line in p.source.splitlines()
+        if line.startswith("## ")
+    ]
+    exercises = len(session.exercises)
+    assert len(slides) == 1 + len(headings) + exercises + 2  # title, sections, exercises, figures
+    assert "slide-title" in slides[0] and "In this session you will" in slides[0]
+    drawn = [s for s in slides if "slide-figure" in s]
+    assert len(drawn) == 2 and all("<svg" in s and "<title" in s for s in drawn)
+    for heading in headings:
+        assert any(f"<h2>{escape(heading)}</h2>" in s for s in slides), heading
+
+
+def test_slide_breaks_follow_slideshow_metadata(course_copy, capsys):
+    shutil.copy(
+        ROOT / "tests" / "fixtures" / "slideshow.ipynb",
+        course_copy / "notebooks" / "module2" / "04-positive-risk.ipynb",
+    )
+    html = build_slides("--session", "m2s4")[
+        "module-2-04-explore-positive-risks-and-the-associated-behavi.html"
+    ]
+    slides = slides_of(html)
+    assert len(slides) == 5  # the title, cells marked slide or subslide (one is the exercise)
+    first = slides[2]
+    for text in ("shown in full", "continues the first slide", "A fragment that also shows"):
+        assert text in first
+    assert "The author's own speaker note" in first.split('class="notes"')[1]
+    assert "Skipped text" not in html
+    assert "facilitator plan" in slides[1].split('class="notes"')[1]
+    assert "What does the fixture reflection ask of you?" in slides[4]
+    assert "about 5 minutes for the fixture reflection" in slides[4].split('class="notes"')[1]
+
+
+def test_peerkit_check_refuses_an_unknown_slide_type(tmp_path):
+    fixture = ROOT / "tests" / "fixtures" / "slideshow.ipynb"
+    assert check_notebook(fixture, "slideshow.ipynb") == []
+    nb = json.loads(fixture.read_text(encoding="utf-8"))
+    nb["cells"][3]["metadata"]["slideshow"]["slide_type"] = "slyde"
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text(json.dumps(nb), encoding="utf-8")
+    problems = check_notebook(bad, "bad.ipynb")
+    assert any("cell 4 has slide type 'slyde'" in p for p in problems), problems
+
+
+def test_slides_for_an_unknown_session_are_refused(course_copy, capsys):
+    assert main(["build", "slides", "--session", "m9s9"]) == 1
+    assert "m9s9" in capsys.readouterr().err
+    assert main(["build", "workbook", "--session", "m1s1", "--html"]) == 1

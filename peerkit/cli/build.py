@@ -152,7 +152,7 @@ def _build_slides(
     for source in sources:
         _progress("Slides")(source)
         path = folder / slides_name(course, source.info)
-        path.write_text(slides_html(course, source), encoding="utf-8")
+        path.write_text(slides_html(course, source, notebooks), encoding="utf-8")
         written.append(path)
     print(f"Wrote {len(written)} slide deck(s) to {folder.resolve()}")
     for path in written:
