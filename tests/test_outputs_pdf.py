@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,10 @@ def pdf_info(path: Path) -> dict[str, str]:
 
 def pdf_text(path: Path) -> str:
     done = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     # A line broken after a hyphen ("self-" / "care") is one word again.
     return flat(done.stdout.replace("-\n", "-"))
@@ -79,3 +83,33 @@ def test_the_module_2_guide_prints_every_facilitator_note(course_copy, capsys, m
         for segment in note_segments(session):
             assert segment in text, segment
     assert re.search(r"Plan and timings", text)
+
+
+def test_export_format_pdf_prints_the_portfolio_with_the_answers(course_copy, capsys):
+    from peerkit import paths
+    from peerkit.store.answer_store import AnswerStore
+    from tests.test_outputs import LEARNER
+
+    with AnswerStore(paths.database_url()) as store:
+        store.save(LEARNER, "m2s1", "chime-now", "My CHIME thoughts in a PDF, kept private")
+        store.save(LEARNER, "m2s5", "self-care-toolbox", ["Walking by the river"])
+    target = course_copy.parent / "portfolio.pdf"
+    assert main(["export", "--format", "pdf", "--output", str(target)]) == 0
+    assert "Wrote your portfolio (PDF, printable)" in capsys.readouterr().out
+    assert target.stat().st_mode & 0o777 == 0o600
+    info = pdf_info(target)
+    assert info["Tagged"] == "yes" and info["Page size"].startswith("594.96 x 841.92")
+    text = pdf_text(target)
+    assert "My CHIME thoughts in a PDF, kept private" in text
+    assert "Walking by the river" in text and f"Learner: {LEARNER}" in text
+    leftovers = [p for p in Path(tempfile.gettempdir()).glob("peerkit-print-*")]
+    assert not leftovers  # the page with the answers is not left behind
+
+
+def test_a_missing_chromium_is_explained(course_copy, capsys, monkeypatch):
+    monkeypatch.setenv("PEERKIT_CHROMIUM", "no-such-chromium-here")
+    assert main(["build", "guide", "--module", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "needs Chromium" in err and "--html" in err
+    assert main(["export", "--format", "pdf", "--output", "x.pdf"]) == 1
+    assert not Path("x.pdf").exists()
