@@ -39,6 +39,8 @@ PLAN = re.compile(r"session plan", re.I)
 TIMING = re.compile(r"\b(?:about|allow)\s+(\d+(?:\s*(?:–|-|to)\s*\d+)?\s+minutes)", re.I)
 PROMPTS = re.compile(r"\b(?:discussion prompts?|prompts?)\s*(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.+)", re.I)
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+#: The sections the step by step follows: the notebook's ``##`` headings.
+SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.M)
 PREPARE = re.compile(r"[^.\n]*\b(?:before the session|bring)\b[^.\n]*\.?", re.I)
 #: What a note mentioning the pattern needs in the room.
 MATERIALS = (
@@ -106,8 +108,11 @@ def guide_session(source: SessionSource, module_number: int) -> GuideSession:
             headings = HEADING.findall(part.source)
             if part.content_note:
                 session.content_notes.append(markdown_html(part.source, shift=2, base=base))
-            for heading in headings:
-                session.steps.append(("section", heading))
+            for heading in SECTION.findall(part.source):
+                if session.steps and session.steps[-1][0] == "sections":
+                    session.steps[-1][1].append(heading)  # one line for sections in a row
+                else:
+                    session.steps.append(("sections", [heading]))
             if headings:
                 activity = headings[-1]
         elif isinstance(part, Markdown):

@@ -133,7 +133,8 @@ def _paper(
         elif kind == "reveal":
             afterwards.append(Afterwards(str(block.get("heading", "")), Markup(block["html"])))
         elif kind == "words" and block.get("target"):
-            yield {"type": "note", "text": f"Aim for about {block['target']} words."}
+            text = f"Aim for about {block['target']} words; carry on on extra paper if you need to."
+            yield {"type": "note", "text": text}
         elif kind == "panel":
             picture = _picture(exercise, str(block.get("name", "")))
             if picture:
