@@ -4,6 +4,7 @@ outputs it belongs in and to no other; no output but the portfolio holds an answ
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -389,3 +390,56 @@ def test_slides_for_an_unknown_session_are_refused(course_copy, capsys):
     assert main(["build", "slides", "--session", "m9s9"]) == 1
     assert "m9s9" in capsys.readouterr().err
     assert main(["build", "workbook", "--session", "m1s1", "--html"]) == 1
+
+
+def heading_levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+def test_headings_go_down_one_level_at_a_time(course, modules):
+    from peerkit.outputs.guide import guide_html
+
+    for module in modules.values():
+        for html in (
+            workbook_html(course, module, NOTEBOOKS),
+            guide_html(course, module, NOTEBOOKS),
+        ):
+            levels = heading_levels(html)
+            assert levels[0] == 1 and levels.count(1) == 1
+            for before, after in itertools.pairwise(levels):
+                assert after <= before + 1, (module.heading, before, after)
+        for session in module.sessions:
+            levels = heading_levels(slides_html(course, session, NOTEBOOKS))
+            assert levels[0] == 1
+            for before, after in itertools.pairwise(levels):
+                assert after <= before + 1, (session.info.id, before, after)
+
+
+def test_pictures_have_text_for_those_who_cannot_see_them(course, modules):
+    html = workbook_html(course, modules[1], NOTEBOOKS) + workbook_html(
+        course, modules[2], NOTEBOOKS
+    )
+    svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
+    assert len(svgs) >= 3  # the two triangles, the sky and mountains
+    for svg in svgs:
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert 'lang="en-GB"' in html
+    assert re.search(r"html \{ font: 11\.5pt", html)  # readable type in print
+
+
+def test_slides_follow_a_notebook_edit(course_copy, capsys):
+    def change(nb):
+        for cell in nb["cells"]:
+            source = "".join(cell["source"])
+            if "## The dignity of risk\n" in source:
+                new = "## A renamed slide qxz\n\n- A new key point qxz.\n\n## Old dignity\n"
+                cell["source"] = source.replace("## The dignity of risk\n", new)
+                return
+        raise AssertionError("the heading moved")
+
+    edit_notebook(course_copy, "module2/04-positive-risk.ipynb", change)
+    html = build_slides("--session", "m2s4")[
+        "module-2-04-explore-positive-risks-and-the-associated-behavi.html"
+    ]
+    assert "<h2>A renamed slide qxz</h2>" in html and "A new key point qxz." in html
+    assert "The dignity of risk" not in html

@@ -107,7 +107,7 @@ def guide_session(source: SessionSource, module_number: int) -> GuideSession:
         if isinstance(part, Markdown) and not part.facilitator:
             headings = HEADING.findall(part.source)
             if part.content_note:
-                session.content_notes.append(markdown_html(part.source, shift=2, base=base))
+                session.content_notes.append(markdown_html(part.source, shift=1, base=base))
             for heading in SECTION.findall(part.source):
                 if session.steps and session.steps[-1][0] == "sections":
                     session.steps[-1][1].append(heading)  # one line for sections in a row
