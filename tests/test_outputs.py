@@ -357,7 +357,7 @@ def test_slides_break_at_headings_and_show_exercises_and_figures(course, modules
 
 def test_slide_breaks_follow_slideshow_metadata(course_copy, capsys):
     shutil.copy(
-        ROOT / "tests" / "fixtures" / "slideshow.ipynb",
+        ROOT / "tests" / "fixtures" / "slideshow-notebook.json",
         course_copy / "notebooks" / "module2" / "04-positive-risk.ipynb",
     )
     html = build_slides("--session", "m2s4")[
@@ -376,8 +376,8 @@ def test_slide_breaks_follow_slideshow_metadata(course_copy, capsys):
 
 
 def test_peerkit_check_refuses_an_unknown_slide_type(tmp_path):
-    fixture = ROOT / "tests" / "fixtures" / "slideshow.ipynb"
-    assert check_notebook(fixture, "slideshow.ipynb") == []
+    fixture = ROOT / "tests" / "fixtures" / "slideshow-notebook.json"
+    assert check_notebook(fixture, "slideshow-notebook.json") == []
     nb = json.loads(fixture.read_text(encoding="utf-8"))
     nb["cells"][3]["metadata"]["slideshow"]["slide_type"] = "slyde"
     bad = tmp_path / "bad.ipynb"
