@@ -113,3 +113,41 @@ def test_a_missing_chromium_is_explained(course_copy, capsys, monkeypatch):
     assert "needs Chromium" in err and "--html" in err
     assert main(["export", "--format", "pdf", "--output", "x.pdf"]) == 1
     assert not Path("x.pdf").exists()
+
+
+def test_a_deck_is_presented_by_keyboard_and_fetches_nothing(course_copy, capsys):
+    from playwright.sync_api import sync_playwright
+
+    assert main(["build", "slides", "--session", "m2s1"]) == 0
+    deck = next((course_copy.parent / "peerkit-build" / "slides").glob("module-2-01-*.html"))
+    requested: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(deck.as_uri())
+            total = page.locator("section.slide").count()
+            counter = page.locator(".counter")
+            assert counter.text_content() == f"Slide 1 of {total}"
+            assert page.locator("section.slide:visible").count() == 1
+            assert page.locator("h1:visible").text_content().startswith("Session 1: Explore")
+            page.keyboard.press("ArrowRight")
+            assert counter.text_content() == f"Slide 2 of {total}"
+            assert page.url.endswith("#2")
+            assert page.locator(".notes:visible").count() == 0
+            page.keyboard.press("n")
+            assert page.locator("[data-notes]").get_attribute("aria-pressed") == "true"
+            page.keyboard.press("Home")
+            assert page.locator(".notes:visible").count() == 1  # the title slide's session plan
+            assert "Session plan" in page.locator(".notes:visible").text_content()
+            page.keyboard.press("End")
+            assert counter.text_content() == f"Slide {total} of {total}"
+            page.get_by_role("button", name="Previous").click()
+            assert counter.text_content() == f"Slide {total - 1} of {total}"
+        finally:
+            browser.close()
+    assert requested == [deck.as_uri()]  # nothing from a CDN or anywhere else
