@@ -443,3 +443,36 @@ def test_slides_follow_a_notebook_edit(course_copy, capsys):
     ]
     assert "<h2>A renamed slide qxz</h2>" in html and "A new key point qxz." in html
     assert "The dignity of risk" not in html
+
+
+def test_an_image_in_a_notebook_prints_with_its_alt_text(course_copy, capsys):
+    picture = course_copy / "notebooks" / "module2" / "map.svg"
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+
+    def change(nb):
+        nb["cells"].insert(
+            4, {"cell_type": "markdown", "metadata": {}, "source": "![A map of the room](map.svg)"}
+        )
+
+    edit_notebook(course_copy, "module2/01-chime.ipynb", change)
+    assert main(["build", "workbook", "--module", "2", "--html"]) == 0
+    html = (course_copy.parent / "peerkit-build" / "module-2-learner-workbook.html").read_text()
+    assert f'<img src="{picture.resolve().as_uri()}" alt="A map of the room" />' in html
+
+
+def test_an_unknown_figure_is_reported_not_printed(course_copy, capsys):
+    def change(nb):
+        nb["cells"].insert(
+            4,
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": 'session.figure("no-such-figure")',
+            },
+        )
+
+    edit_notebook(course_copy, "module2/01-chime.ipynb", change)
+    assert main(["build", "workbook", "--module", "2", "--html"]) == 1
+    assert "No figure named 'no-such-figure'" in capsys.readouterr().err
