@@ -30,12 +30,13 @@ lint: install
 	$(BIN)/ruff format --check peerkit tests
 	$(BIN)/mypy
 
-# Browser tests drive Debian's Chromium (Playwright cannot download its own here).
+# Browser tests drive Debian's Chromium (Playwright cannot download its own here); it also
+# prints `peerkit build` PDFs, which the tests read back with poppler-utils (pdftotext, pdfinfo).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core poppler-utils; }
 
 # axe-core, which tests/browser/test_accessibility.py runs in each page, from npm at the
 # version in tests/browser/package-lock.json (node and npm from Debian if missing).

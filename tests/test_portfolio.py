@@ -445,9 +445,9 @@ def test_labels_and_choices_come_from_the_notebook(store, tmp_path):
 
 
 def test_every_format_is_offered_and_an_unknown_one_is_refused(store, course):
-    assert set(FORMATS) == {"docx", "html", "md", "json"}
+    assert set(FORMATS) == {"docx", "html", "pdf", "md", "json"}
     with pytest.raises(ValueError, match="Unknown export format"):
-        export_portfolio("pdf", LEARNER, store, course)
+        export_portfolio("xlsx", LEARNER, store, course)
 
 
 @pytest.mark.parametrize(

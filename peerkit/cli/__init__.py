@@ -1,4 +1,4 @@
-"""The ``peerkit`` command: serve the course, open JupyterLab, check content."""
+"""The ``peerkit`` command: serve the course, open JupyterLab, check and build content."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from peerkit.cli import check, classroom, data, lab, serve
+    from peerkit.cli import build, check, classroom, data, lab, serve
 
     parser = argparse.ArgumentParser(prog="peerkit", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(sub)
     data.register(sub)
     classroom.register(sub)
+    build.register(sub)
     return parser
 
 

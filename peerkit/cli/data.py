@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
 
     export = subparsers.add_parser(
         "export",
-        help="save your portfolio: every answer, as Word, a web page, Markdown or JSON",
+        help="save your portfolio: every answer, as Word, a web page, PDF, Markdown or JSON",
     )
     export.add_argument("--format", required=True, choices=list(FORMATS), dest="fmt")
     export.add_argument(

@@ -14,6 +14,8 @@ from peerkit.errors import CourseDataError
 HOME_NOTEBOOK = "index.ipynb"
 #: Course-wide pages that are not sessions and so are not listed in course.yaml.
 COURSE_PAGES = frozenset({HOME_NOTEBOOK, "my-data.ipynb"})
+#: Jupyter's slideshow cell types (``metadata.slideshow.slide_type``); ``peerkit build slides``.
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)")
 IMAGE_HTML = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 ALT_ATTR = re.compile(r"""\balt\s*=\s*("[^"]*\S[^"]*"|'[^']*\S[^']*')""", re.IGNORECASE)
@@ -50,6 +52,7 @@ def check_notebook(path: Path, label: str, *, session: bool = True) -> list[str]
     if "widgets" in nb.get("metadata", {}):
         problems.append(f"{label}: has saved widget state (metadata.widgets); clear it")
     for index, cell in enumerate(nb.get("cells", []), start=1):
+        problems += slideshow_problems(cell, f"{label}: cell {index}")
         if cell.get("cell_type") == "code":
             if cell.get("outputs") or cell.get("execution_count"):
                 problems.append(f"{label}: cell {index} has saved outputs or an execution count")
@@ -76,6 +79,18 @@ def check_notebook(path: Path, label: str, *, session: bool = True) -> list[str]
         if count > 1:
             problems.append(f"{label}: exercise id {exercise_id!r} is used {count} times")
     return problems
+
+
+def slideshow_problems(cell: dict[str, Any], where: str) -> list[str]:
+    """An unknown or malformed slide type in the cell's ``metadata.slideshow``."""
+    slideshow = cell.get("metadata", {}).get("slideshow")
+    if slideshow is None:
+        return []
+    kind = slideshow.get("slide_type") if isinstance(slideshow, dict) else None
+    if kind not in SLIDE_TYPES:
+        known = ", ".join(repr(t) for t in SLIDE_TYPES)
+        return [f"{where} has slide type {kind!r} in metadata.slideshow; use one of {known}"]
+    return []
 
 
 def check_course(root: Path, course: Course | None = None) -> list[str]:

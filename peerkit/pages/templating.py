@@ -34,6 +34,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 FOLDERS = {
     "pages": PACKAGE / "pages" / "templates",
     "portfolio": PACKAGE / "portfolio" / "templates",
+    "outputs": PACKAGE / "outputs" / "templates",
 }
 
 

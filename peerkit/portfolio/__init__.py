@@ -1,4 +1,4 @@
-"""Export a learner's portfolio: every answer, as Word, a printable web page, Markdown or JSON.
+"""Export a learner's portfolio: every answer, as Word, a web page, PDF, Markdown or JSON.
 
 ``export_portfolio("docx", learner, store, course)`` returns the file's bytes.
 """
@@ -31,6 +31,10 @@ def _renderer(name: str) -> Callable[[Portfolio], bytes]:
         from peerkit.portfolio.render_md import render_md
 
         return render_md
+    if name == "pdf":
+        from peerkit.portfolio.render_pdf import render_pdf
+
+        return render_pdf
     from peerkit.portfolio.render_json import render_json
 
     return render_json
@@ -45,7 +49,7 @@ def export_portfolio(
     *,
     now: datetime | None = None,
 ) -> bytes:
-    """The learner's portfolio as a file in format ``fmt`` (docx, html, md or json).
+    """The learner's portfolio as a file in format ``fmt`` (docx, html, pdf, md or json).
 
     ``root`` is the notebooks folder (default: the course's). Raises ValueError
     for an unknown format and StoreError when the answers cannot be read.

@@ -25,6 +25,8 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat("html", "html", "text/html;charset=utf-8", "web page, printable"),
         ExportFormat("md", "md", "text/markdown;charset=utf-8", "Markdown text"),
+        # The web page printed by Chromium (peerkit/outputs/pdf.py): needs Chromium installed.
+        ExportFormat("pdf", "pdf", "application/pdf", "PDF, printable"),
         ExportFormat("json", "json", "application/json", "all my data, JSON"),
     )
 }
