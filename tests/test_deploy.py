@@ -327,6 +327,21 @@ def test_the_singleuser_image_holds_the_course_under_peerkit_home() -> None:
     assert [*config, "/usr/local/etc/jupyter/jupyter_server_config.py"] in copies
 
 
+def test_the_hub_image_holds_the_course_the_service_reads() -> None:
+    """The service checks each answer id against the notebooks (peerkit/course/answer_ids.py)."""
+    dockerfile = DEPLOY / "Dockerfile.hub"
+    envs = dict(e.split("=", 1) for e in args_of(dockerfile, "ENV"))
+    home = envs["PEERKIT_HOME"]
+    copies = [shlex.split(rest) for rest in args_of(dockerfile, "COPY")]
+    assert ["content", f"{home}/content"] in copies
+    assert ["notebooks", f"{home}/notebooks"] in copies
+    ignore = (DEPLOY / "Dockerfile.hub.dockerignore").read_text(encoding="utf-8").splitlines()
+    assert "!content" in ignore and "!notebooks" in ignore
+    values = yaml.safe_load((DEPLOY / "values.yaml").read_text(encoding="utf-8"))
+    # A managed service inherits nothing from the image's ENV: it is given the course.
+    assert values["hub"]["services"]["peerkit"]["environment"]["PEERKIT_HOME"] == home
+
+
 def test_the_singleuser_server_serves_the_course_with_its_template(monkeypatch) -> None:
     from traitlets.config.loader import PyFileConfigLoader
 

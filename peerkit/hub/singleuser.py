@@ -18,14 +18,20 @@ HEADER = (
     "# Each learner's server in a class (peerkit/hub/singleuser.py writes it at each start",
     "# of `peerkit class`; JupyterHub's servers find it through JUPYTER_CONFIG_PATH).",
 )
-#: Voilà logs a failing cell whole (its outputs can hold a learner's answer): log its number.
-IMPORTS = (
-    "import logging",
-    "from peerkit.serve.voila_app import CellErrorRedaction",
-    "",
-    'for _name in ("Voila", "traitlets", "ServerApp"):',
-    "    logging.getLogger(_name).addFilter(CellErrorRedaction())",
-)
+IMPORTS = ("from peerkit.hub.singleuser import redact_cell_errors", "", "redact_cell_errors()")
+
+
+def redact_cell_errors() -> None:
+    """Voilà logs a failing cell whole (its outputs can hold a learner's answer): log its number.
+
+    Called from the server's configuration file, before the server makes its loggers.
+    """
+    import logging
+
+    from peerkit.serve.voila_app import CellErrorRedaction
+
+    for name in ("Voila", "traitlets", "ServerApp"):
+        logging.getLogger(name).addFilter(CellErrorRedaction())
 
 
 def singleuser_settings(course: Course) -> list[Setting]:
