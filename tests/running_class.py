@@ -113,7 +113,7 @@ def start_class(folder: Path) -> RunningClass:
         hub_port=free_port(),
         proxy_api_port=free_port(),
         service_port=free_port(),
-        learners=("alice", "bob"),
+        learners=("alice", "bob", "carol"),
         facilitators=("fran",),
         extra_services=({"name": ADMIN_SERVICE, "api_token": admin_token},),
         extra_roles=(

@@ -232,16 +232,17 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             "peerkit serve signed the course's notebooks here at start-up, so Voilà "
             "trusts them (and does not warn about each) without touching ~/.local.",
         ),
+        Setting(
+            "KernelManager",
+            "transport",
+            "ipc",
+            "Kernels talk to the server through files in its private runtime folder, not "
+            "TCP ports: kernels started together (a pre-heated pool) can pick the same free "
+            "port and fail, and a TCP kernel's traffic is unencrypted on loopback.",
+        ),
     ]
     if options.preheat:
         settings += [
-            Setting(
-                "KernelManager",
-                "transport",
-                "ipc",
-                "Kernels talk to the server through files, not TCP ports: kernels started "
-                "together (a pre-heated pool) can pick the same free port and fail.",
-            ),
             Setting(
                 "VoilaConfiguration",
                 "preheat_kernel",

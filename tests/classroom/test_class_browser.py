@@ -76,17 +76,35 @@ def test_a_learner_signs_in_types_and_finds_it_again(browser, running_class, art
     other.context.close()
 
 
-def _learner_processes() -> list[int]:
-    found = []
+def _descendants(root: int) -> list[int]:
+    """Every process started, directly or not, by ``root`` (from /proc's parent ids)."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def _learner_processes(hub_pid: int) -> list[int]:
+    """The hub's learner servers and their kernels (not other tests' course servers)."""
+    found = []
+    for pid in _descendants(hub_pid):
         try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
         except OSError:
             continue
         if b"jupyterhub-singleuser" in cmdline or b"ipykernel_launcher" in cmdline:
-            found.append(int(entry.name))
+            found.append(pid)
     return found
 
 
@@ -96,7 +114,8 @@ def test_no_learner_process_holds_the_database_credentials(browser, running_clas
     open_session(page, rc, "alice")  # so alice has a kernel as well as a server
     passwords = rc.classroom.postgres.passwords()
     secrets = [passwords[r] for r in (SUPERUSER, OWNER_ROLE, APP_ROLE)]
-    pids = _learner_processes()
+    assert rc.classroom.hub is not None
+    pids = _learner_processes(rc.classroom.hub.pid)
     kernels = [p for p in pids if b"ipykernel" in Path(f"/proc/{p}/cmdline").read_bytes()]
     assert pids and kernels, "no learner server or kernel found"
     for pid in pids:
@@ -183,4 +202,48 @@ def test_stopping_and_starting_the_class_keeps_answers_and_sign_ins(browser, run
     saved = rc.store_for(learner).latest(learner, "m1s2", "recovery-meaning")
     assert saved is not None and saved.value == "kept across restarts"
     page = sign_in(browser, rc, "alice")  # the same password signs in again
+    page.context.close()
+
+
+def test_progress_portfolio_and_erase_work_in_the_class(browser, running_class) -> None:
+    rc = running_class
+    page = sign_in(browser, rc, "carol")
+    box = open_session(page, rc, "carol")
+    text = "Carol's commitment, for her portfolio."
+    box.fill(text)
+    wait_saved(page)
+    rc.store_for("bob").save("bob", "m1s2", "recovery-meaning", "bob keeps this")
+
+    # The course home counts it and offers to continue.
+    page.goto(f"{rc.plan.url}/user/carol/voila/render/index.ipynb")
+    home = page.locator(".peerkit-home")
+    home.wait_for()
+    page.get_by_text("Continue where you left off").wait_for()
+    assert "1 of" in (home.text_content() or "")
+
+    # My data: every download is prepared through the service, then everything is erased.
+    page.goto(f"{rc.plan.url}/user/carol/voila/render/my-data.ipynb")
+    page.locator(".peerkit-my-data .peerkit-prepare").click()
+    link = page.locator(".peerkit-download-json a.peerkit-download")
+    link.wait_for()
+    import base64
+    import json
+
+    href = link.get_attribute("href") or ""
+    exported = json.loads(base64.b64decode(href.split(",", 1)[1]))
+    assert text in json.dumps(exported)
+    for fmt in ("docx", "html"):
+        page.locator(f".peerkit-download-{fmt} a.peerkit-download").wait_for()
+    page.locator(".peerkit-erase").click()
+    page.locator(".peerkit-erase-confirm .peerkit-warning").wait_for()
+    page.get_by_label("I understand this cannot be undone").check()
+    page.locator(".peerkit-erase-final").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.peerkit-my-data .peerkit-status')]"
+        ".some(s => /removed/.test(s.textContent))"
+    )
+    assert rc.store_for("carol").all_revisions("carol") == []
+    assert [r.value for r in rc.store_for("bob").all_revisions("bob") if r.session == "m1s2"] == [
+        "bob keeps this"
+    ]
     page.context.close()
