@@ -153,6 +153,14 @@ class Session:
 
         return self._show(build)
 
+    def assessment_brief(self, assessment_id: str) -> Any:
+        """An assessment brief from the course data (``assessments`` in course.yaml)."""
+        from IPython.display import HTML
+
+        from peerkit.pages.assessment import brief_html
+
+        return HTML(brief_html(self.course.assessment(assessment_id)))
+
     def figure(self, name: str) -> Any:
         """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
         from IPython.display import HTML
