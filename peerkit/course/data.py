@@ -23,6 +23,8 @@ class SessionInfo:
     objectives: tuple[str, ...] = ()
     planned: bool = False
     kind: str = "session"
+    #: Shown by the session on the course home, with a choice, before it is opened.
+    content_note: str = ""
 
     @property
     def heading(self) -> str:
@@ -191,6 +193,7 @@ def _module(data: dict[str, Any]) -> ModuleInfo:
             objectives=_string_list(s.get("objectives"), f"{s['id']}.objectives"),
             planned=bool(s.get("planned", False)),
             kind=str(s.get("kind", "session")),
+            content_note=" ".join(str(s.get("content_note") or "").split()),
         )
         for s in data["sessions"]
     )
