@@ -83,9 +83,10 @@ def test_module_one_has_eleven_sessions_and_useful_resources_each_with_an_aim(co
             assert info.notebook_path().is_file(), info.id
 
 
-def test_module_two_has_five_sessions_with_objectives_and_notebooks(course):
+def test_module_two_has_five_sessions_and_useful_resources_with_objectives_and_notebooks(course):
     module = course.module("m2")
-    assert len(module.sessions) == 5
+    assert [s.number for s in module.sessions if s.kind == "session"] == [1, 2, 3, 4, 5]
+    assert [s.id for s in module.sessions if s.kind == "resources"] == ["m2res"]
     for info in module.sessions:
         assert not info.planned, info.id
         assert info.objectives, info.id
@@ -95,7 +96,7 @@ def test_module_two_has_five_sessions_with_objectives_and_notebooks(course):
 
 
 def test_session_ids_are_indexed(course):
-    assert len(course.sessions_by_id) == 17
+    assert len(course.sessions_by_id) == 18
     assert course.session("m2s3").title.startswith("Identify personal boundaries")
     with pytest.raises(CourseDataError, match="m9s9"):
         course.session("m9s9")
