@@ -154,6 +154,30 @@ class Session:
 
         return self._show(build)
 
+    def assessment_brief(self, assessment_id: str) -> Any:
+        """An assessment brief from the course data (``assessments`` in course.yaml)."""
+        from IPython.display import HTML
+
+        from peerkit.pages.assessment import brief_html
+
+        return HTML(brief_html(self.course.assessment(assessment_id)))
+
+    def references(self) -> Any:
+        """This session's sources in full (``content/references.yaml``)."""
+        from IPython.display import HTML
+
+        from peerkit.course.references import load_references, references_html
+
+        return HTML(references_html(load_references(self.course).for_session(self.id)))
+
+    def bibliography(self) -> Any:
+        """Every source the course cites, in full (``content/references.yaml``)."""
+        from IPython.display import HTML
+
+        from peerkit.course.references import bibliography_html, load_references
+
+        return HTML(bibliography_html(self.course, load_references(self.course)))
+
     def figure(self, name: str) -> Any:
         """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
         from IPython.display import HTML

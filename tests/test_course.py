@@ -83,9 +83,10 @@ def test_module_one_has_eleven_sessions_and_useful_resources_each_with_an_aim(co
             assert info.notebook_path().is_file(), info.id
 
 
-def test_module_two_has_five_sessions_with_objectives_and_notebooks(course):
+def test_module_two_has_five_sessions_and_useful_resources_with_objectives_and_notebooks(course):
     module = course.module("m2")
-    assert len(module.sessions) == 5
+    assert [s.number for s in module.sessions if s.kind == "session"] == [1, 2, 3, 4, 5]
+    assert [s.id for s in module.sessions if s.kind == "resources"] == ["m2res"]
     for info in module.sessions:
         assert not info.planned, info.id
         assert info.objectives, info.id
@@ -95,7 +96,7 @@ def test_module_two_has_five_sessions_with_objectives_and_notebooks(course):
 
 
 def test_session_ids_are_indexed(course):
-    assert len(course.sessions_by_id) == 17
+    assert len(course.sessions_by_id) == 18
     assert course.session("m2s3").title.startswith("Identify personal boundaries")
     with pytest.raises(CourseDataError, match="m9s9"):
         course.session("m9s9")
@@ -223,3 +224,88 @@ def test_load_content_rejects_path_traversal(name):
 def test_load_content_missing_name_is_a_course_data_error():
     with pytest.raises(CourseDataError, match="not found"):
         load_content("no-such-content-file")
+
+
+# --- assessment briefs -------------------------------------------------------------
+
+BRIEF = """\
+assessments:
+  - id: essay
+    session: s1
+    title: The essay
+    task: Write about it.
+    good_answer_shows: [Your own words]
+    length: Set by your course.
+    assessed: Read by your facilitators.
+"""
+
+
+def test_the_real_course_has_both_module_one_briefs_shown_where_they_are_introduced(course):
+    from peerkit.course.notebooks import read_notebook
+
+    for brief_id, session_id in [("m1-first-assessment", "m1s6"), ("m1-final-assignment", "m1s11")]:
+        brief = course.assessment(brief_id)
+        assert brief.session == session_id
+        assert brief.task and brief.length and brief.assessed and brief.good_answer_shows
+        assert brief.words is None and brief.word_target == 0  # no word count the course never set
+        nb = read_notebook(course.session(session_id).notebook_path(ROOT / "notebooks"))
+        cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        assert f'session.assessment_brief("{brief_id}")' in cells
+        text = "".join("".join(c["source"]) for c in nb["cells"])
+        assert "1,500" not in text and "1500" not in text
+    with pytest.raises(CourseDataError, match="no-such"):
+        course.assessment("no-such")
+
+
+def test_a_brief_loads_with_an_optional_word_count(tmp_path):
+    course = load_course(_write(tmp_path, VALID + BRIEF))
+    brief = course.assessment("essay")
+    assert (brief.title, brief.good_answer_shows, brief.word_target) == (
+        "The essay",
+        ("Your own words",),
+        0,
+    )
+    counted = load_course(_write(tmp_path, VALID + BRIEF + "    words: 1200\n"))
+    assert counted.assessment("essay").word_target == 1200
+    assert load_course(_write(tmp_path, VALID)).assessments == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("    task: Write about it.\n", ""), "task"),
+        (("    task: Write about it.\n", "    task: ''\n"), "task must be some text"),
+        (("good_answer_shows: [Your own words]", "good_answer_shows: []"), "at least one"),
+        (("good_answer_shows: [Your own words]", "good_answer_shows: A sentence"), "list"),
+        (("    session: s1\n", "    session: s9\n"), "'s9'"),
+        (("assessed: Read by your facilitators.\n", "assessed: Read.\n    words: lots\n"), "words"),
+        (("assessed: Read by your facilitators.\n", "assessed: Read.\n    words: 0\n"), "words"),
+    ],
+)
+def test_a_malformed_brief_is_a_course_data_error(tmp_path, change, message):
+    old, new = change
+    assert old in BRIEF
+    with pytest.raises(CourseDataError, match=message):
+        load_course(_write(tmp_path, VALID + BRIEF.replace(old, new)))
+
+
+def test_duplicate_brief_ids_are_refused(tmp_path):
+    twice = BRIEF + BRIEF.split("assessments:\n")[1]
+    with pytest.raises(CourseDataError, match="'essay' is used twice"):
+        load_course(_write(tmp_path, VALID + twice))
+
+
+def test_a_brief_reads_as_a_labelled_section_with_its_text_escaped():
+    from peerkit.course.data import AssessmentBrief
+    from peerkit.pages.assessment import brief_html
+
+    brief = AssessmentBrief(
+        "essay", "s1", "The <essay>", "Write *about* it.", ("Own <words>",), "Set.", "Read.", 1500
+    )
+    page = brief_html(brief)
+    assert page.startswith('<section class="peerkit-brief" aria-labelledby="brief-essay">')
+    assert '<h3 id="brief-essay">The &lt;essay&gt;</h3>' in page
+    assert "<em>about</em>" in page and "<li>Own &lt;words&gt;</li>" in page
+    for heading in ["The task", "What a good answer shows", "Length", "How it is assessed"]:
+        assert f"<h4>{heading}</h4>" in page
+    assert "About 1,500 words. Set." in page

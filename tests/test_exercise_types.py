@@ -21,7 +21,7 @@ from peerkit.portfolio.sample import sample_answers
 from peerkit.session import Session
 from peerkit.store.answer_store import AnswerStore
 
-from .test_widgets import block
+from .test_widgets import block, reopen
 
 LEARNER = "alex"
 
@@ -200,3 +200,55 @@ def test_the_essay_planner_says_when_an_earlier_answer_could_not_be_loaded(sessi
     assert "could not be loaded" in earlier
     assert 'role="alert"' in earlier
     assert "not written this one yet" not in earlier
+
+
+def test_a_scenario_discussion_needs_a_few_words_in_answer_to_the_first_question(session):
+    from peerkit.exercises.scenario import MIN_WORDS
+
+    questions = {"reaction": "Your reaction?", "ethics": "The issues?", "respond": "And you?"}
+    ex = session.scenario("sc", "S", situation="s", questions=questions, discussion="d")
+    reveal = block(ex, "revealed")
+    # One character in any box no longer opens it: the first question, in a few words.
+    assert reveal["needs"] == ["reaction"]
+    assert reveal["min_words"] == MIN_WORDS > 1
+    assert "first question" in reveal["hint"] and "first question" in reveal["error"]
+    assert "Write your own response" in reveal["error"]  # the browser test reads this
+
+
+def test_a_reveal_block_asks_for_one_word_at_least_and_says_why_by_default():
+    from peerkit.exercises import form
+
+    made = form.reveal("r", button="B", heading="H", body_html="", needs=["a"], hint="Hint.")
+    assert made["min_words"] == 1 and made["error"] == "Hint."
+    assert (
+        form.reveal("r", button="B", heading="H", body_html="", needs=["a"], hint="H", min_words=0)[
+            "min_words"
+        ]
+        == 1
+    )
+
+
+ITEMS = {"recovery": "Understanding recovery", "sharing": "Sharing my <experience>"}
+EARLIER = {"session": "m1s1", "exercise": "starting", "label": "Your ratings in Session 1"}
+
+
+def test_a_rating_shows_the_earlier_ratings_beside_it_without_copying_them(session):
+    later = session.rating("after", "Now?", items=ITEMS, earlier=EARLIER)
+    assert "did not give these ratings then" in later.view.panels["earlier"]
+
+    session.store.save("alex", "m1s1", "starting", {"recovery": "4", "sharing": ""})
+    again = reopen(session).rating("after", "Now?", items=ITEMS, earlier=EARLIER)
+    earlier = again.view.panels["earlier"]
+    assert "Your ratings in Session 1" in earlier
+    assert "Understanding recovery: 4 out of 10" in earlier
+    assert "Sharing my &lt;experience&gt;: not rated" in earlier  # course text escaped
+    assert again.form_values == {"recovery": "", "sharing": ""}  # nothing carried over
+    assert [b["type"] for b in again.blocks] == ["panel", "menu", "menu"]
+    assert session.store.latest("alex", "m2s1", "after") is None
+
+
+def test_a_rating_without_earlier_has_no_panel_and_a_malformed_earlier_is_refused(session):
+    plain = session.rating("plain", "Now?", items=ITEMS)
+    assert plain.view.panels == {} and [b["type"] for b in plain.blocks] == ["menu", "menu"]
+    with pytest.raises(ValueError, match="earlier"):
+        session.rating("bad", "Now?", items=ITEMS, earlier={"session": "m1s1"})

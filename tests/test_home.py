@@ -77,3 +77,35 @@ def test_home_shows_module_progress_and_last_worked():
     assert "last worked on 20 Nov 2026" in html
     assert "not started" in html
     assert 'href="my-data.ipynb"' in html
+
+
+def test_a_content_note_comes_before_its_session_link_with_a_choice():
+    from dataclasses import replace
+
+    course = _course()
+    first = course.module("m1").sessions[0]
+    noted = replace(first, content_note="This session talks about <hard> things.")
+    module = replace(course.module("m1"), sessions=(noted, course.module("m1").sessions[1]))
+    course = replace(course, modules=(module, course.modules[1]))
+    html = home_html(course, _progress())
+    note = html.index('<div class="peerkit-content-note" id="m1s1-note">')
+    link = html.index('<a href="m1/01.ipynb" aria-describedby="m1s1-note">')
+    assert note < link  # read before the link, and tied to it for screen readers
+    assert "<strong>Content note:</strong> This session talks about &lt;hard&gt; things." in html
+    assert 'You choose: open it when you feel ready, or <a href="m1/02.ipynb">go on to' in html
+    assert "and come back to it later. You can also talk to a facilitator first." in html
+    assert html.count("peerkit-content-note") == 1  # sessions without a note have none
+    # The last session of a module has no next one to offer; the choice still reads well.
+    last = replace(course.module("m1").sessions[1], content_note="Hard.")
+    module = replace(module, sessions=(first, last))
+    html = home_html(replace(course, modules=(module, course.modules[1])), _progress())
+    assert "You choose: open it when you feel ready. You can also talk" in html
+
+
+def test_the_real_course_notes_sessions_three_and_ten():
+    from peerkit.course.data import load_course
+
+    course = load_course()
+    noted = [s.id for s in course.sessions if s.content_note]
+    assert noted == ["m1s3", "m1s10"]
+    assert "suicide" in course.session("m1s10").content_note

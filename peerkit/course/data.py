@@ -23,6 +23,8 @@ class SessionInfo:
     objectives: tuple[str, ...] = ()
     planned: bool = False
     kind: str = "session"
+    #: Shown by the session on the course home, with a choice, before it is opened.
+    content_note: str = ""
 
     @property
     def heading(self) -> str:
@@ -52,6 +54,29 @@ class SupportLine:
 
 
 @dataclass(frozen=True)
+class AssessmentBrief:
+    """One piece of assessed work: the task, what a good answer shows, length, assessment.
+
+    ``words`` is the course's word count when it sets one (then shown, and the essay
+    planner's target); without it the length text says who confirms it.
+    """
+
+    id: str
+    session: str
+    title: str
+    task: str
+    good_answer_shows: tuple[str, ...]
+    length: str
+    assessed: str
+    words: int | None = None
+
+    @property
+    def word_target(self) -> int:
+        """The word count for a planner's live count (0: none set by the course)."""
+        return self.words or 0
+
+
+@dataclass(frozen=True)
 class Course:
     title: str
     modules: tuple[ModuleInfo, ...]
@@ -59,6 +84,13 @@ class Course:
     support_lines: tuple[SupportLine, ...]
     privacy: str
     sessions_by_id: dict[str, SessionInfo] = field(default_factory=dict)
+    assessments: tuple[AssessmentBrief, ...] = ()
+
+    def assessment(self, assessment_id: str) -> AssessmentBrief:
+        for brief in self.assessments:
+            if brief.id == assessment_id:
+                return brief
+        raise CourseDataError(f"No assessment {assessment_id!r} in the course data.")
 
     def session(self, session_id: str) -> SessionInfo:
         try:
@@ -111,6 +143,7 @@ def load_course(path: Path | None = None) -> Course:
             support_intro=str(support["intro"]),
             support_lines=lines,
             privacy=str(data["privacy"]),
+            assessments=tuple(_assessment(a) for a in data.get("assessments") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CourseDataError(f"{path}: missing or malformed field {exc}") from None
@@ -118,7 +151,34 @@ def load_course(path: Path | None = None) -> Course:
         if session.id in course.sessions_by_id:
             raise CourseDataError(f"{path}: session id {session.id!r} is used twice")
         course.sessions_by_id[session.id] = session
+    seen: set[str] = set()
+    for brief in course.assessments:
+        if brief.id in seen:
+            raise CourseDataError(f"{path}: assessment id {brief.id!r} is used twice")
+        seen.add(brief.id)
+        if brief.session not in course.sessions_by_id:
+            raise CourseDataError(
+                f"{path}: assessment {brief.id!r} names session {brief.session!r}, "
+                "which is not in the course"
+            )
     return course
+
+
+def _assessment(data: dict[str, Any]) -> AssessmentBrief:
+    where = f"assessment {data.get('id')!r}"
+    words = data.get("words")
+    if words is not None and (isinstance(words, bool) or not isinstance(words, int) or words < 1):
+        raise ValueError(f"{where}: words must be a whole number above 0, or left out")
+    shows = _string_list(data.get("good_answer_shows"), f"{where}.good_answer_shows")
+    if not shows:
+        raise ValueError(f"{where}: good_answer_shows needs at least one point")
+    texts = {}
+    for name in ("id", "session", "title", "task", "length", "assessed"):
+        text = data[name]
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{where}: {name} must be some text")
+        texts[name] = text.strip()
+    return AssessmentBrief(**texts, good_answer_shows=shows, words=words)
 
 
 def _module(data: dict[str, Any]) -> ModuleInfo:
@@ -133,6 +193,7 @@ def _module(data: dict[str, Any]) -> ModuleInfo:
             objectives=_string_list(s.get("objectives"), f"{s['id']}.objectives"),
             planned=bool(s.get("planned", False)),
             kind=str(s.get("kind", "session")),
+            content_note=" ".join(str(s.get("content_note") or "").split()),
         )
         for s in data["sessions"]
     )

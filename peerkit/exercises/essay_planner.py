@@ -37,7 +37,7 @@ class EssayPlanner(Exercise):
         *,
         sources: list[dict[str, Any]],
         sections: dict[str, str],
-        word_target: int = 1500,
+        word_target: int = 0,
     ) -> list[form.Block]:
         if DRAFT_KEY in sections:
             raise ValueError(f"essay_planner sections cannot be named {DRAFT_KEY!r}")

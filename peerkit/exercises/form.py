@@ -128,9 +128,18 @@ def items(
 
 
 def reveal(
-    key: str, *, button: str, heading: str, body_html: str, needs: Iterable[str], hint: str
+    key: str,
+    *,
+    button: str,
+    heading: str,
+    body_html: str,
+    needs: Iterable[str],
+    hint: str,
+    min_words: int = 1,
+    error: str = "",
 ) -> Block:
-    """Course text that opens once the learner has written in one of ``needs``."""
+    """Course text that opens once the learner has written at least ``min_words``
+    words in one of ``needs``; ``error``: what the page says when it is asked too early."""
     return {
         "type": "reveal",
         "key": key,
@@ -139,6 +148,8 @@ def reveal(
         "html": body_html,
         "needs": list(needs),
         "hint": hint,
+        "min_words": max(1, min_words),
+        "error": error or hint,
     }
 
 

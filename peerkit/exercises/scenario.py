@@ -11,10 +11,13 @@ from peerkit.exercises.base import Exercise, TextMaker, str_map
 from peerkit.store.answers import Answer
 
 REVEALED_KEY = "revealed"
+#: The discussion opens once the first question has an answer of at least this many words.
+MIN_WORDS = 3
 
 
 class Scenario(Exercise):
-    """The discussion stays hidden until the learner has written a response of their own.
+    """The discussion stays hidden until the learner has answered the first question
+    in their own words (``MIN_WORDS`` or more), so one stray character does not open it.
 
     ``situation`` and ``discussion`` are course text (Markdown); ``questions``:
     key -> question.
@@ -42,9 +45,12 @@ class Scenario(Exercise):
                 button="Show the course's discussion",
                 heading="Discussion",
                 body_html=paragraphs_html(discussion),
-                needs=questions,
-                hint="Write your own response to at least one question first; "
+                needs=list(questions)[:1],
+                min_words=MIN_WORDS,
+                hint="Write your own response to the first question, at least, "
                 "then the discussion opens.",
+                error="Write your own response to the first question first (a few words "
+                "at least); then the discussion opens.",
             ),
         ]
 

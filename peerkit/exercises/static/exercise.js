@@ -407,14 +407,15 @@ function revealField(block, form) {
   const heading = el("h3", { class: "govuk-heading-s", id: headingId, tabindex: "-1", text: block.heading });
   region.append(heading, el("div", { html: block.html }));
   wrapper.append(el("p", { class: "govuk-hint", text: block.hint }), error, button, region);
-  const written = () => (block.needs || []).some((key) => String(form.values[key] || "").trim());
+  const words = (key) => String(form.values[key] || "").trim().split(/\s+/).filter(Boolean).length;
+  const written = () => (block.needs || []).some((key) => words(key) >= (block.min_words || 1));
   const show = (revealed) => {
     region.hidden = !revealed;
     button.hidden = revealed;
   };
   button.addEventListener("click", () => {
     if (!written()) {
-      form.showError(block.key, "Write your own response to at least one question first; then the discussion opens.");
+      form.showError(block.key, block.error || block.hint);
       const first = form.focusables[(block.needs || [])[0]];
       if (first) first.focus();
       return;
