@@ -36,6 +36,8 @@ PROGRESS = re.compile(r'EventSource\("([^"]+)"\)')
 XSRF_FIELD = re.compile(r'name="_xsrf" value="([^"]+)"')
 SPAWN_LOG = re.compile(r"User (\S+) took ([\d.]+) seconds to start")
 TIMEOUT_S = 300
+#: The spawn-pending page's event stream, cut off as that page moves on: not an error.
+ABORTED_PROGRESS = re.compile(r"net::ERR_ABORTED \(\S+/hub/api/users/[^/]+/server/progress")
 #: When the learner last typed (Date.now() is this machine's clock, as time.time() is).
 LAST_INPUT = "document.addEventListener('input', () => { window.__lastInput = Date.now(); }, true);"
 WARM_UP = "warmup"  # a learner who goes through alone first, in a browser
@@ -287,7 +289,7 @@ async def browser_learner(browser: Any, load: Load, journey: Journey) -> None:
     except Exception as exc:  # a page that never became usable
         journey.errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
     finally:
-        journey.errors.extend(problems.errors)
+        journey.errors.extend(e for e in problems.errors if not ABORTED_PROGRESS.match(e))
         if page is not None:
             with contextlib.suppress(Exception):
                 await page.close(run_before_unload=True)
@@ -547,6 +549,7 @@ def measure(classroom: Any, rc: Any, names: list[str], browsers: set[str], sprea
         trees = {n: tree(servers[n]) for n in names if n in servers}
         return {
             "rss": {n: rss_mb(p) for n, p in trees.items()},
+            "server_rss": {n: rss_mb(p[:1]) for n, p in trees.items()},
             "pss": {n: common.memory(p)["pss_mb"] for n, p in trees.items()},
             "processes": {n: len(p) for n, p in trees.items()},
             "cpu": {n: server_cpu(servers[n]) for n in trees},
@@ -619,6 +622,7 @@ def summarise(classroom: Any, found: list[Journey], alone: Journey, at: dict[str
         "memory": {
             "per_learner_rss_mb": stats(list(at["rss"].values())),
             "per_learner_pss_mb": stats(list(at["pss"].values())),
+            "server_alone_rss_mb": stats(list(at["server_rss"].values())),
             "processes_per_learner": stats(list(at["processes"].values())),
             "infrastructure_rss_mb": at["infra_rss"],
             "infrastructure_rss_mb_before": before["rss"],
