@@ -23,17 +23,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import common, costs, pages
+from . import classload, common, costs, pages
 from .common import LEARNER, MARK, NOTEBOOK_PATH, PYTHON, ROOT, SESSION_ID, Server, log
 
-SECTIONS = ("pages", "learners", "kernel", "store", "export")
+SECTIONS = ("pages", "learners", "kernel", "store", "export", "class")
 #: Counts (full run, --quick): page-load rounds, autosaves, learners, seconds over which
 #: they arrive, how many vanish, their cull timeout (s), fresh kernels, store writers,
-#: seconds flat out and paced, export revisions, words per field, runs per format.
+#: seconds flat out and paced, export revisions, words per field, runs per format; the
+#: class's learners, how many in browsers, seconds over which they arrive, saves each.
 SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4, 1),
          "vanish": (5, 1), "cull": (120, 20), "kernels": (5, 1), "writers": (50, 5),
          "seconds": (30, 3), "paced": (10, 3), "revisions": (5, 1), "words": (400, 50),
-         "repeat": (3, 1)}  # fmt: skip
+         "repeat": (3, 1), "class": (30, 3), "browsers": (3, 1), "class_spread": (30, 3),
+         "class_saves": (5, 2)}  # fmt: skip
 #: Command lines of the baselines; {port}, {nb} and {static} are filled in.
 VOILA = "-m voila {nb} --no-browser --port={port}"
 STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
@@ -115,6 +117,8 @@ def section(name: str, work: Path, expected: dict[str, Any], size: dict[str, int
         return run_pages(work, expected, size)
     if name == "learners":
         return run_learners(work, expected, size)
+    if name == "class":
+        return classload.run_class(work, size)
     if name == "kernel":
         return costs.kernel_cost(dict(os.environ), size["kernels"])
     if name == "store":
@@ -201,10 +205,27 @@ TARGETS = [
     ("store", "… saves/s (vs p99 ms)", "flat-out/saves_per_s", "", None, "flat-out/latency_ms/p99"),
     ("store", "Writers at the autosave pace: p99 ms", "paced/latency_ms/p99", "", None, None),
     ("export", "Portfolio export, whole course, slowest format, s", "slowest_s", "<", 2, None),
+    ("class", "Class: learners with every page usable and no errors", "usable",
+     "==", "learners", None),
+    ("class", "… errors", "errors", "==", 0, None),
+    ("class", "… sign-in to a usable course home, p95 s", "to_home_s/all/p95", "<", 20, None),
+    ("class", "… sign-in to a usable session page, p95 s", "to_session_s/all/p95", "", None, None),
+    ("class", "… browsers' home, p50 s (vs HTTP clients')", "to_home_s/browser/p50",
+     "", None, "to_home_s/http/p50"),
+    ("class", "… spawn (hub log), p50 s (vs max)", "spawn_s/p50", "", None, "spawn_s/max"),
+    ("class", "… memory per learner, max MB RSS (vs p50)", "memory/per_learner_rss_mb/max",
+     "<=", 150, "memory/per_learner_rss_mb/p50"),
+    ("class", "… hub, proxy, service, PostgreSQL, MB RSS", "memory/infrastructure_total_rss_mb",
+     "", None, None),
+    ("class", "… server CPU per page opened, p50 s (vs max)", "cpu/per_page_s/p50",
+     "<=", 0.5, "cpu/per_page_s/max"),
+    ("class", "… answer durable after the debounce, p99 ms", "durable_after_debounce_ms/all/p99",
+     "<", 100, None),
 ]  # fmt: skip
 
 
-OPS = {"ratio <=": operator.le, "ratio <": operator.lt, "<": operator.lt, "==": operator.eq}
+OPS = {"ratio <=": operator.le, "ratio <": operator.lt, "<": operator.lt, "==": operator.eq,
+       "<=": operator.le}  # fmt: skip
 
 
 def lookup(results: Any, path: str | None) -> Any:
