@@ -85,5 +85,5 @@ clean:
 	rm -rf $(VENV) test-artifacts tests/browser/node_modules
 
 # Performance benchmarks (about 10 minutes; not part of `make test`): see bench/README.md.
-bench: install chromium
+bench: install chromium proxy postgres
 	$(BIN)/python -m bench
