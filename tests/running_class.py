@@ -84,6 +84,24 @@ class RunningClass:
             status, _ = self.call("POST", f"/hub/api/users/{name}", self.admin_token, {})
             assert status == 201, status
 
+    def new_group(self, learners: list[str], facilitators: tuple[str, ...] = ()) -> str:
+        """A cohort no other test uses, with these learners and facilitators (made users)."""
+        name = self.new_learner("group")
+        for person in (*learners, *facilitators):
+            self.ensure_user(person)
+        status, data = self.call("POST", f"/hub/api/groups/{name}", self.admin_token, {})
+        assert status == 201, (status, data)
+        members = {"users": [*learners, *facilitators]}
+        status, data = self.call("POST", f"/hub/api/groups/{name}/users", self.admin_token, members)
+        assert status == 200, (status, data)
+        if facilitators:
+            body = {"users": list(facilitators)}
+            status, data = self.call(
+                "POST", "/hub/api/groups/facilitators/users", self.admin_token, body
+            )
+            assert status == 200, (status, data)
+        return name
+
     def token_for(self, name: str, scopes: tuple[str, ...] = (SERVICE_SCOPE,)) -> str:
         """A JupyterHub token of ``name``'s, as their kernel has (made once per scopes)."""
         key = (name, scopes)
@@ -114,12 +132,21 @@ def start_class(folder: Path) -> RunningClass:
         proxy_api_port=free_port(),
         service_port=free_port(),
         learners=("alice", "bob", "carol"),
-        facilitators=("fran",),
+        facilitators=("fran", "tess"),
+        # Two groups, each with its facilitator: the boards show each only its own.
+        cohorts=(("monday", ("alice", "bob", "fran")), ("tuesday", ("carol", "tess"))),
         extra_services=({"name": ADMIN_SERVICE, "api_token": admin_token},),
         extra_roles=(
             {
                 "name": ADMIN_SERVICE,
-                "scopes": ["admin:users", "tokens", "admin:servers", "read:users", "list:users"],
+                "scopes": [
+                    "admin:users",
+                    "tokens",
+                    "admin:servers",
+                    "read:users",
+                    "list:users",
+                    "admin:groups",
+                ],
                 "services": [ADMIN_SERVICE],
             },
         ),

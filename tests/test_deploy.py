@@ -389,6 +389,14 @@ def test_a_kernels_token_may_call_the_service(values) -> None:
     assert {"self", SERVICE_SCOPE} <= set(values["hub"]["loadRoles"]["user"]["scopes"])
 
 
+def test_the_service_may_read_the_groups_and_no_more(values) -> None:
+    from peerkit.hub.groups import GROUP_SCOPES
+
+    role = values["hub"]["loadRoles"]["peerkit-service"]
+    assert role["services"] == [SERVICE]
+    assert sorted(role["scopes"]) == sorted(GROUP_SCOPES)
+
+
 def test_facilitators_are_a_group(values) -> None:
     assert "facilitators" in values["hub"]["config"]["JupyterHub"]["load_groups"]
 

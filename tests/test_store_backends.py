@@ -147,3 +147,43 @@ def test_the_service_store_acts_only_for_its_tokens_owner(running_class) -> None
     with pytest.raises(StoreError, match="its own learner"):
         alices.save(bob, S, E, "pretending to be bob")
     assert running_class.store_for(bob).all_revisions(bob) == []
+
+
+def test_sharing_is_private_until_chosen_and_every_choice_is_kept(backend) -> None:
+    make, new = backend
+    alice = new()
+    store = make(alice)
+    store.save(alice, S, E, "my hope")
+    assert store.consent(alice, S, E) is None  # never chosen: only me
+    first = store.set_consent(alice, S, E, "facilitator")
+    assert store.set_consent(alice, S, E, "facilitator") == first  # unchanged: no new row
+    second = store.set_consent(alice, S, E, "private")
+    assert second.id > first.id and second.changed_at >= first.changed_at
+    assert store.consent(alice, S, E) == second
+    store.set_consent(alice, S, E2, "group")
+    assert {(c.exercise, c.audience) for c in store.consents(alice)} == {
+        (E, "private"),
+        (E2, "group"),
+    }
+
+
+def test_an_unknown_choice_is_refused(backend) -> None:
+    from peerkit.store.consent import UnknownAudience
+
+    make, new = backend
+    alice = new()
+    store = make(alice)
+    with pytest.raises(UnknownAudience):
+        store.set_consent(alice, S, E, "everyone")
+    assert store.consent(alice, S, E) is None
+
+
+def test_erase_removes_every_sharing_choice(backend) -> None:
+    make, new = backend
+    alice, bob = new(), new()
+    make(alice).save(alice, S, E, "a")
+    make(alice).set_consent(alice, S, E, "group-named")
+    make(bob).set_consent(bob, S, E, "facilitator")
+    make(alice).erase_learner(alice)
+    assert make(alice).consents(alice) == []
+    assert [c.audience for c in make(bob).consents(bob)] == ["facilitator"]

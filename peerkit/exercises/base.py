@@ -29,6 +29,7 @@ from peerkit.errors import AnswerRejected, StoreError
 from peerkit.exercises.autosave import AUTOSAVE_DELAY, Debouncer
 from peerkit.exercises.form import Block, course_html, keys_of, list_keys
 from peerkit.store.answers import MAX_ANSWER_CHARS, Answer, answer_lines, clean_text
+from peerkit.store.consent import AUDIENCES, HINTS, PRIVATE, UnknownAudience
 
 if TYPE_CHECKING:
     from peerkit.store.protocol import Store
@@ -331,6 +332,7 @@ class Exercise:
             self._show_status("Your earlier answer could not be loaded just now.", error=True)
             return
         self.view.draft_key = draft_name(self.view.draft_secret, self.slot)
+        self._show_sharing()
         if saved is None:
             self._show_values(self.to_form({}), 0)
             self._carry_over()
@@ -338,6 +340,37 @@ class Exercise:
         self._show_values(self.to_form(saved.value), saved.id)
         self.last_saved = saved
         self._show_status(saved_label(saved.saved_at), state="saved")
+
+    def _show_sharing(self) -> None:
+        """Offer the choice of who may see this answer, when the learner is in a group."""
+        store = self.slot.store
+        if not self.counted or not store.sharing:
+            return
+        try:
+            consent = store.consent(self.slot.learner, self.slot.session, self.slot.exercise)
+        except StoreError:
+            self.view.sharing = {"audience": "", "choices": _choices()}
+            return
+        audience = consent.audience if consent is not None else PRIVATE
+        self.view.sharing = {"audience": audience, "choices": _choices()}
+
+    def share(self, audience: Any) -> dict[str, Any]:
+        """Record who may see this answer; the reply the browser view is sent."""
+        try:
+            consent = self.slot.store.set_consent(
+                self.slot.learner, self.slot.session, self.slot.exercise, audience
+            )
+        except UnknownAudience as exc:
+            return {"type": "share-failed", "message": str(exc)}
+        except StoreError:
+            return {
+                "type": "share-failed",
+                "message": "Your choice could not be saved just now, so it is as it was. "
+                "Please try again.",
+            }
+        with self.view._quietly(sharing={**self.view.sharing, "audience": consent.audience}):
+            self.view.sharing = {**self.view.sharing, "audience": consent.audience}
+        return {"type": "shared", "audience": consent.audience, "label": consent.label}
 
     def _carry_over(self) -> None:
         """Offer the learner's answer to the same reflection in another session."""
@@ -473,6 +506,9 @@ class Exercise:
             reply = self.check(content.get("base"))
             if reply is not None:
                 reply["view"] = view
+        elif kind == "share":
+            reply = self.share(content.get("audience"))
+            reply["view"] = view
         else:
             return
         if reply is not None:
@@ -496,6 +532,10 @@ class Exercise:
     def status_text(self) -> str:
         """The status line as plain text (for tests and the CLI)."""
         return str(self.view.status.get("text", ""))
+
+
+def _choices() -> list[list[str]]:
+    return [[value, label, HINTS[value]] for value, label in AUDIENCES.items()]
 
 
 def draft_name(secret: str, slot: AnswerSlot) -> str:

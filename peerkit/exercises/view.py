@@ -38,6 +38,9 @@ class ExerciseView(anywidget.AnyWidget):
     #: Where this browser keeps a draft of unsaved text, and the key that seals it.
     draft_key = traitlets.Unicode("").tag(sync=True)
     draft_secret = traitlets.Unicode("").tag(sync=True)
+    #: Who may see the answer, in a class: ``{"audience", "choices": [[value, label,
+    #: hint], ...]}``; empty where there is no group to share with (no control shown).
+    sharing = traitlets.Dict().tag(sync=True)
 
     def remember(self, values: dict[str, Any], revision: int) -> None:
         """Record what the browser has just had saved, without sending it back to it."""

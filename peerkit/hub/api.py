@@ -6,7 +6,7 @@ the service takes the learner from the token alone, so no request names a learne
 =======  ===================================  ===========================================
 method   path (under ``PREFIX``)              what
 =======  ===================================  ===========================================
-GET      ``whoami``                           ``{"learner": name}``
+GET      ``whoami``                           ``{"learner": name, "groups": [...]}``
 GET      ``answers[?session=S]``              current answers: ``{"revisions": [...]}``
 GET      ``answers/S/E``                      ``{"revision": r or null}``
 PUT      ``answers/S/E``                      body ``{"value": v, "base": id or null}``;
@@ -16,6 +16,10 @@ GET      ``revisions``                        every revision: ``{"revisions": [.
 GET      ``revisions/count``                  ``{"count": n}``
 DELETE   ``revisions``                        erase everything: ``{"removed": n}``
 GET      ``draft-secret``                     ``{"secret": s}``
+GET      ``answers/S/E/consent``              who may see it: ``{"consent": c or null}``
+PUT      ``answers/S/E/consent``              body ``{"audience": a}``; ``{"consent": c}``
+GET      ``answers/S/E/consent/history``      every choice: ``{"consents": [...]}``
+GET      ``consents``                         each answer's choice: ``{"consents": [...]}``
 =======  ===================================  ===========================================
 
 Errors are ``{"error": message}`` with a 4xx or 5xx status; a message never holds
@@ -29,6 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from peerkit.store.answers import MAX_ANSWER_CHARS
+from peerkit.store.consent import Consent
 from peerkit.store.revision import Revision
 
 SERVICE_NAME = "peerkit"
@@ -69,3 +74,30 @@ def revision_from_json(data: Any) -> Revision:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("not a revision") from exc
+
+
+def consent_json(consent: Consent) -> dict[str, Any]:
+    return {
+        "id": consent.id,
+        "session": consent.session,
+        "exercise": consent.exercise,
+        "audience": consent.audience,
+        "changed_at": consent.changed_at.isoformat(),
+    }
+
+
+def consent_from_json(data: Any, learner: str) -> Consent:
+    """A consent from the service's JSON; raises ValueError (no text of it) if malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("not a consent")
+    try:
+        return Consent(
+            id=int(data["id"]),
+            learner=learner,
+            session=str(data["session"]),
+            exercise=str(data["exercise"]),
+            audience=str(data["audience"]),
+            changed_at=datetime.fromisoformat(str(data["changed_at"])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("not a consent") from exc

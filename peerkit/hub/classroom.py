@@ -27,7 +27,7 @@ from peerkit.errors import PeerkitError
 from peerkit.hub import api
 from peerkit.hub.hub_config import ClassPlan, proxy_command, write_hub_config
 from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE, LocalPostgres
-from peerkit.hub.service import ADMIN_URL_ENV, BIND_ENV, PORT_ENV
+from peerkit.hub.service import ADMIN_URL_ENV, BIND_ENV, COOKIE_SECRET_ENV, PORT_ENV
 from peerkit.hub.singleuser import write_singleuser_config
 
 SECRETS_FILE = "secrets.json"
@@ -89,7 +89,7 @@ class Classroom:
 
     # --- what the class keeps -----------------------------------------------
     def secrets(self) -> dict[str, object]:
-        """The service's hub token and each demo account's password (mode 0600, kept)."""
+        """The service's hub token and cookie secret, and each demo password (mode 0600, kept)."""
         path = self.plan.folder / SECRETS_FILE
         known: dict[str, object] = {}
         if path.exists():
@@ -99,6 +99,7 @@ class Classroom:
             passwords.setdefault(person, secrets.token_urlsafe(9))
         made = {
             "service_token": known.get("service_token") or secrets.token_hex(32),
+            "cookie_secret": known.get("cookie_secret") or secrets.token_hex(32),
             "passwords": passwords,
         }
         if made != known:
@@ -147,6 +148,7 @@ class Classroom:
                 BIND_ENV: "127.0.0.1",
                 PORT_ENV: str(self.plan.service_port),
                 "JUPYTERHUB_API_TOKEN": str(self.secrets()["service_token"]),
+                COOKIE_SECRET_ENV: str(self.secrets()["cookie_secret"]),
                 "JUPYTERHUB_API_URL": f"http://127.0.0.1:{self.plan.hub_port}/hub/api",
                 "JUPYTERHUB_SERVICE_NAME": api.SERVICE_NAME,
                 "JUPYTERHUB_SERVICE_PREFIX": f"/services/{api.SERVICE_NAME}/",

@@ -19,6 +19,7 @@ from peerkit import paths
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.hub import api
 from peerkit.store.answers import normalise
+from peerkit.store.consent import Consent, checked
 from peerkit.store.revision import Revision
 
 TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
@@ -45,6 +46,7 @@ class ServiceStore:
         self._token = token
         self._timeout = timeout
         self._learner: str | None = None
+        self._groups: list[str] = []
         self._secret: str | None = None
         self._lock = threading.Lock()
 
@@ -92,15 +94,22 @@ class ServiceStore:
         except ValueError as exc:
             raise StoreError(REFUSED) from exc
 
-    def _mine(self, learner: str) -> None:
-        """Refuse a call for anyone but the token's owner (the service would too)."""
+    def _whoami(self) -> str:
+        """The token's owner and their groups, asked of the service once."""
         if self._learner is None:
             data = self._call("GET", "whoami")
             name = data.get("learner") if isinstance(data, dict) else None
             if not isinstance(name, str):
                 raise StoreError(REFUSED)
+            groups = data.get("groups")
+            listed = groups if isinstance(groups, list) else []
+            self._groups = [g for g in listed if isinstance(g, str)]
             self._learner = name
-        if learner != self._learner:
+        return self._learner
+
+    def _mine(self, learner: str) -> None:
+        """Refuse a call for anyone but the token's owner (the service would too)."""
+        if learner != self._whoami():
             raise StoreError(NOT_YOURS)
 
     @staticmethod
@@ -184,6 +193,52 @@ class ServiceStore:
             return int(data["removed"])
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(REFUSED) from exc
+
+    def _consent(self, data: Any, learner: str) -> Consent | None:
+        if data is None:
+            return None
+        try:
+            return api.consent_from_json(data, learner)
+        except ValueError as exc:
+            raise StoreError(REFUSED) from exc
+
+    def set_consent(self, learner: str, session: str, exercise: str, audience: str) -> Consent:
+        audience = checked(audience)
+        self._mine(learner)
+        data = self._call(
+            "PUT", self._answer_path(session, exercise) + "/consent", {"audience": audience}
+        )
+        consent = self._consent(data.get("consent") if isinstance(data, dict) else None, learner)
+        if consent is None:
+            raise StoreError(REFUSED)
+        return consent
+
+    def consent(self, learner: str, session: str, exercise: str) -> Consent | None:
+        self._mine(learner)
+        data = self._call("GET", self._answer_path(session, exercise) + "/consent")
+        return self._consent(data.get("consent") if isinstance(data, dict) else None, learner)
+
+    def consents(self, learner: str) -> list[Consent]:
+        self._mine(learner)
+        data = self._call("GET", "consents")
+        try:
+            items = data["consents"]
+            return [api.consent_from_json(item, learner) for item in items]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    @property
+    def sharing(self) -> bool:
+        """True when the learner is in a group of the class (asked of the service once)."""
+        try:
+            self._whoami()
+        except StoreError:
+            return False
+        return bool(self._groups)
+
+    @property
+    def groups(self) -> list[str]:
+        return list(self._groups)
 
     @property
     def in_file(self) -> bool:

@@ -10,9 +10,11 @@ from typing import Any
 
 from peerkit import paths
 from peerkit.hub import api
+from peerkit.hub.groups import FACILITATORS_GROUP, GROUP_SCOPES
 from peerkit.serve.voila_config import HOME_NOTEBOOK, Setting, render_config
 
-FACILITATORS_GROUP = "facilitators"
+#: The one cohort of a class that names none: everyone in it.
+DEFAULT_COHORT = "class"
 #: What a learner's server and kernels may do with their token: the defaults, and call
 #: the peerkit service (which then knows who they are from it).
 SERVER_TOKEN_SCOPES = (
@@ -40,6 +42,9 @@ class ClassPlan:
     service_port: int = api.DEFAULT_PORT
     learners: tuple[str, ...] = ("learner1", "learner2", "learner3")
     facilitators: tuple[str, ...] = ("facilitator1",)
+    #: The class's groups (cohorts), each with its learners and facilitators; none
+    #: given: one group, ``class``, of everyone.
+    cohorts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: More services and roles (the tests add one that may make tokens for users).
     extra_services: tuple[dict[str, Any], ...] = field(default=())
     extra_roles: tuple[dict[str, Any], ...] = field(default=())
@@ -47,6 +52,17 @@ class ClassPlan:
     @property
     def people(self) -> tuple[str, ...]:
         return self.learners + self.facilitators
+
+    @property
+    def groups(self) -> dict[str, list[str]]:
+        """Every JupyterHub group of the class: the facilitators, then each cohort."""
+        cohorts = self.cohorts or ((DEFAULT_COHORT, self.people),)
+        groups = {FACILITATORS_GROUP: list(self.facilitators)}
+        for name, members in cohorts:
+            if name == FACILITATORS_GROUP:
+                raise ValueError(f"A cohort cannot be called {FACILITATORS_GROUP!r}.")
+            groups[name] = list(members)
+        return groups
 
     @property
     def url(self) -> str:
@@ -94,10 +110,22 @@ def hub_settings(plan: ClassPlan, passwords: dict[str, str], service_token: str)
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": ["idle-culler"],
         },
+        {
+            # To know who is in which group: the boards show nothing else.
+            "name": "peerkit-service",
+            "scopes": list(GROUP_SCOPES),
+            "services": [api.SERVICE_NAME],
+        },
         *plan.extra_roles,
     ]
     services: list[dict[str, Any]] = [
-        {"name": api.SERVICE_NAME, "url": plan.service_url, "api_token": service_token},
+        {
+            "name": api.SERVICE_NAME,
+            "url": plan.service_url,
+            "api_token": service_token,
+            # Its boards sign people in through the hub; no "allow this service?" page.
+            "oauth_no_confirm": True,
+        },
         {
             "name": "idle-culler",
             "command": [
@@ -182,8 +210,9 @@ def hub_settings(plan: ClassPlan, passwords: dict[str, str], service_token: str)
         Setting(
             "JupyterHub",
             "load_groups",
-            {FACILITATORS_GROUP: {"users": list(plan.facilitators)}},
-            "Facilitators are a group (the board of shared answers checks it).",
+            {name: {"users": members} for name, members in plan.groups.items()},
+            "Facilitators are a group (the board of shared answers checks it); each "
+            "cohort is a group with its learners and facilitators.",
         ),
         Setting(
             "JupyterHub",

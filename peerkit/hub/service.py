@@ -19,22 +19,31 @@ import asyncio
 import json
 import logging
 import os
+import secrets
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from jupyterhub.services.auth import HubAuth, HubAuthenticated
+from jupyterhub.services.auth import HubAuth, HubAuthenticated, HubOAuth
+from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, HTTPError, RequestHandler
 
 from peerkit import paths
 from peerkit.errors import AnswerRejected, PeerkitError, StoreError
 from peerkit.hub import api
+from peerkit.hub.boards import Boards, Changes, board_routes
+from peerkit.hub.groups import GroupsUnavailable, HubGroups
 from peerkit.store.answer_store import AnswerStore
+from peerkit.store.consent import UnknownAudience
 
 ADMIN_URL_ENV = "PEERKIT_DATABASE_ADMIN_URL"
 BIND_ENV = "PEERKIT_SERVICE_BIND"
 PORT_ENV = "PEERKIT_SERVICE_PORT"
+#: Signs the boards' sign-in cookies; kept by whoever starts the service, so board
+#: sign-ins survive a restart (a new one each start otherwise).
+COOKIE_SECRET_ENV = "PEERKIT_COOKIE_SECRET"
 
 log = logging.getLogger("peerkit.hub.service")
 T = TypeVar("T")
@@ -53,12 +62,26 @@ MESSAGES = {
 }
 
 
+@dataclass(frozen=True)
+class Parts:
+    """What every API handler needs."""
+
+    store: AnswerStore
+    known: frozenset[tuple[str, str]]
+    auth: HubAuth
+    changes: Changes
+    groups: HubGroups
+
+
 class ApiHandler(HubAuthenticated, RequestHandler):
     """A JSON endpoint for the learner named by the request's token."""
 
-    def initialize(self, store: AnswerStore, known: frozenset[tuple[str, str]]) -> None:
-        self.store = store
-        self.known = known
+    def initialize(self, parts: Parts) -> None:
+        self.parts = parts
+        self.store = parts.store
+        self.known = parts.known
+        # Tokens only (never the boards' cookies), so no request can be forged cross-site.
+        self.hub_auth = parts.auth
 
     def check_xsrf_cookie(self) -> None:
         """Token-authenticated API: no cookies are read, so no cross-site forgery check."""
@@ -123,8 +146,14 @@ class ApiHandler(HubAuthenticated, RequestHandler):
 
 
 class WhoAmI(ApiHandler):
-    def get(self) -> None:
-        self.finish({"learner": self.learner})
+    async def get(self) -> None:
+        learner = self.learner
+        try:
+            groups = (await self.parts.groups.cohorts(learner)).cohorts_of(learner)
+        except GroupsUnavailable:
+            groups = []
+        # The groups decide whether a page offers sharing: no group, nobody to share with.
+        self.finish({"learner": learner, "groups": groups})
 
 
 class Answer(ApiHandler):
@@ -149,6 +178,7 @@ class Answer(ApiHandler):
             self.set_status(422)
             self.finish({"error": str(exc), "rejected": True})
             return
+        self.parts.changes.notify(learner, session)
         self.finish(
             {
                 "revision": api.revision_json(revision),
@@ -180,8 +210,47 @@ class Revisions(ApiHandler):
         self.finish({"revisions": [api.revision_json(r) for r in revisions]})
 
     async def delete(self) -> None:
-        removed = await self.run(self.store.erase_learner, self.learner)
+        learner = self.learner
+        removed = await self.run(self.store.erase_learner, learner)
+        self.parts.changes.notify(learner)
         self.finish({"removed": removed})
+
+
+class ConsentChoice(ApiHandler):
+    """Who may see one answer: the learner's current choice, and a new one."""
+
+    async def get(self, session: str, exercise: str) -> None:
+        self.answer(session, exercise)
+        consent = await self.run(self.store.consent, self.learner, session, exercise)
+        self.finish({"consent": None if consent is None else api.consent_json(consent)})
+
+    async def put(self, session: str, exercise: str) -> None:
+        learner = self.learner
+        self.answer(session, exercise)
+        data = self.body()
+        try:
+            consent = await self.run(
+                self.store.set_consent, learner, session, exercise, data.get("audience")
+            )
+        except UnknownAudience as exc:
+            self.set_status(422)
+            self.finish({"error": str(exc)})
+            return
+        self.parts.changes.notify(learner, session)
+        self.finish({"consent": api.consent_json(consent)})
+
+
+class ConsentHistory(ApiHandler):
+    async def get(self, session: str, exercise: str) -> None:
+        self.answer(session, exercise)
+        history = await self.run(self.store.consent_history, self.learner, session, exercise)
+        self.finish({"consents": [api.consent_json(c) for c in history]})
+
+
+class Consents(ApiHandler):
+    async def get(self) -> None:
+        consents = await self.run(self.store.consents, self.learner)
+        self.finish({"consents": [api.consent_json(c) for c in consents]})
 
 
 class RevisionCount(ApiHandler):
@@ -201,8 +270,8 @@ class Health(RequestHandler):
         self.finish({"ok": True})
 
 
-def make_app(store: AnswerStore, known: frozenset[tuple[str, str]], hub_auth: HubAuth) -> Any:
-    args = {"store": store, "known": known}
+def make_app(parts: Parts, boards: Boards, cookie_secret: str) -> Any:
+    args = {"parts": parts}
     one = rf"(?P<session>{api.ID_PATTERN})/(?P<exercise>{api.ID_PATTERN})"
     p = api.PREFIX
     routes: list[Any] = [
@@ -211,11 +280,15 @@ def make_app(store: AnswerStore, known: frozenset[tuple[str, str]], hub_auth: Hu
         (p + "answers", CurrentAnswers, args),
         (p + f"answers/{one}", Answer, args),
         (p + f"answers/{one}/history", History, args),
+        (p + f"answers/{one}/consent", ConsentChoice, args),
+        (p + f"answers/{one}/consent/history", ConsentHistory, args),
+        (p + "consents", Consents, args),
         (p + "revisions", Revisions, args),
         (p + "revisions/count", RevisionCount, args),
         (p + "draft-secret", DraftSecret, args),
+        *board_routes(boards),
     ]
-    return Application(routes, hub_auth=hub_auth, default_handler_class=NotFound)
+    return Application(routes, cookie_secret=cookie_secret, default_handler_class=NotFound)
 
 
 class NotFound(RequestHandler):
@@ -239,10 +312,42 @@ def course_answers() -> frozenset[tuple[str, str]]:
     return known_answers(load_course())
 
 
+def hub_fetch(token: str) -> Callable[[str], Any]:
+    """Reads the hub's API with the service's own token."""
+    client = AsyncHTTPClient()
+
+    async def fetch(url: str) -> bytes:
+        headers = {
+            "Authorization": f"token {token}",
+            "Accept": "application/jupyterhub-pagination+json",
+        }
+        response = await client.fetch(url, headers=headers, request_timeout=10)
+        return bytes(response.body)
+
+    return fetch
+
+
 async def serve() -> None:
+    from peerkit.course.data import load_course
+
     store = open_store()
     known = course_answers()
-    app = make_app(store, known, HubAuth(api_token=os.environ.get("JUPYTERHUB_API_TOKEN", "")))
+    token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+    api_url = os.environ.get("JUPYTERHUB_API_URL", "http://127.0.0.1:8081/hub/api")
+    prefix = f"/services/{api.SERVICE_NAME}/"
+    changes = Changes()
+    groups = HubGroups(api_url, hub_fetch(token))
+    parts = Parts(store, known, HubAuth(api_token=token, api_url=api_url), changes, groups)
+    oauth = HubOAuth(
+        api_token=token,
+        api_url=api_url,
+        base_url=prefix,
+        oauth_client_id=os.environ.get("JUPYTERHUB_CLIENT_ID") or f"service-{api.SERVICE_NAME}",
+        oauth_redirect_uri=prefix + "oauth_callback",
+    )
+    boards = Boards(store, load_course(), changes, groups, oauth, prefix)
+    cookie_secret = os.environ.get(COOKIE_SECRET_ENV) or secrets.token_hex(32)
+    app = make_app(parts, boards, cookie_secret)
     bind = os.environ.get(BIND_ENV, "127.0.0.1")
     port = int(os.environ.get(PORT_ENV, str(api.DEFAULT_PORT)))
     server = HTTPServer(app, max_body_size=api.MAX_BODY_BYTES + 1024, xheaders=False)

@@ -35,6 +35,7 @@ FOLDERS = {
     "pages": PACKAGE / "pages" / "templates",
     "portfolio": PACKAGE / "portfolio" / "templates",
     "outputs": PACKAGE / "outputs" / "templates",
+    "hub": PACKAGE / "hub" / "templates",
 }
 
 

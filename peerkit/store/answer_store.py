@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +24,17 @@ from sqlalchemy.pool import StaticPool
 from peerkit import paths
 from peerkit.errors import StoreError
 from peerkit.store.answers import decode, encode, normalise
+from peerkit.store.consent import NAMED, Consent, SharedAnswer, checked
 from peerkit.store.migrations import ensure_schema
-from peerkit.store.postgres import LEARNER_OPTION, install_learner_scope, secure_tables
+from peerkit.store.postgres import (
+    AUDIENCES_OPTION,
+    LEARNER_OPTION,
+    VISIBLE_OPTION,
+    install_learner_scope,
+    secure_tables,
+)
 from peerkit.store.revision import Revision
+from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import draft_keys
 from peerkit.store.sqlite import (
@@ -148,10 +156,10 @@ class AnswerStore:
             raise StoreError("Could not write to the answers database.") from exc
 
     @contextmanager
-    def _read(self, learner: str) -> Iterator[Connection]:
-        """One read transaction, acting for ``learner``."""
+    def _read(self, learner: str, **shared: Any) -> Iterator[Connection]:
+        """One read transaction, acting for ``learner`` (and what a board may see)."""
         try:
-            conn = self.engine.connect().execution_options(**{LEARNER_OPTION: learner})
+            conn = self.engine.connect().execution_options(**{LEARNER_OPTION: learner, **shared})
             with conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
@@ -272,6 +280,11 @@ class AnswerStore:
         return self.is_sqlite and self.path is not None
 
     @property
+    def sharing(self) -> bool:
+        """False: outside a class there is no group to share with (the service's store is)."""
+        return False
+
+    @property
     def location(self) -> str:
         """Where the answers are kept, in plain words: a file's path, or the server."""
         if not self.is_sqlite:
@@ -289,6 +302,147 @@ class AnswerStore:
                 select(revisions).where(revisions.c.id.in_(newest)).order_by(revisions.c.id)
             ).all()
         return [_revision(row) for row in rows]
+
+    # --- who may see each answer ------------------------------------------------
+    def set_consent(self, learner: str, session: str, exercise: str, audience: str) -> Consent:
+        """Record the learner's choice of who may see one answer (a new row, kept).
+
+        An unchanged choice returns the current one. Raises UnknownAudience for a
+        choice that is not offered.
+        """
+        audience = checked(audience)
+        with self._write(learner) as conn:
+            current = conn.execute(_newest_consent(learner, session, exercise)).first()
+            if current is not None and current.audience == audience:
+                return _consent(current)
+            if current is None and audience == "private":
+                # Private is the default: record it only once something else was chosen.
+                return Consent(0, learner, session, exercise, audience, datetime.now(UTC))
+            changed_at = datetime.now(UTC)
+            result = conn.execute(
+                consents.insert().values(
+                    learner=learner,
+                    session=session,
+                    exercise=exercise,
+                    audience=audience,
+                    changed_at=changed_at,
+                )
+            )
+            key = result.inserted_primary_key
+            if key is None:
+                raise StoreError("Could not write to the answers database.")
+        return Consent(int(key[0]), learner, session, exercise, audience, changed_at)
+
+    def consent(self, learner: str, session: str, exercise: str) -> Consent | None:
+        """The learner's current choice for one answer (None: never chosen, so private)."""
+        with self._read(learner) as conn:
+            row = conn.execute(_newest_consent(learner, session, exercise)).first()
+        return None if row is None else _consent(row)
+
+    def consents(self, learner: str) -> list[Consent]:
+        """The learner's current choice for each answer they ever chose one for."""
+        newest = (
+            select(func.max(consents.c.id))
+            .where(consents.c.learner == learner)
+            .group_by(consents.c.session, consents.c.exercise)
+        )
+        with self._read(learner) as conn:
+            rows = conn.execute(
+                select(consents).where(consents.c.id.in_(newest)).order_by(consents.c.id)
+            ).all()
+        return [_consent(row) for row in rows]
+
+    def consent_history(self, learner: str, session: str, exercise: str) -> list[Consent]:
+        """Every choice the learner made for one answer, oldest first."""
+        with self._read(learner) as conn:
+            rows = conn.execute(
+                select(consents)
+                .where(*_one_consent(learner, session, exercise))
+                .order_by(consents.c.id)
+            ).all()
+        return [_consent(row) for row in rows]
+
+    def shared_answers(
+        self,
+        viewer: str,
+        learners: Collection[str],
+        audiences: Collection[str],
+        session: str | None = None,
+    ) -> list[SharedAnswer]:
+        """The current answers of ``learners`` whose current choice is in ``audiences``.
+
+        What a board shows ``viewer``; oldest first. ``learner`` is None where the
+        choice keeps the name back. On PostgreSQL, row-level security applies the
+        same rule again (peerkit/store/postgres.py).
+        """
+        who = sorted(set(learners))
+        allowed = {checked(a) for a in audiences}
+        if not who or not allowed:
+            return []
+        newest_consent = select(func.max(consents.c.id)).where(consents.c.learner.in_(who))
+        newest_revision = select(func.max(revisions.c.id)).where(revisions.c.learner.in_(who))
+        if session is not None:
+            newest_consent = newest_consent.where(consents.c.session == session)
+            newest_revision = newest_revision.where(revisions.c.session == session)
+        newest_consent = newest_consent.group_by(
+            consents.c.learner, consents.c.session, consents.c.exercise
+        )
+        newest_revision = newest_revision.group_by(
+            revisions.c.learner, revisions.c.session, revisions.c.exercise
+        )
+        options = {VISIBLE_OPTION: who, AUDIENCES_OPTION: sorted(allowed)}
+        with self._read(viewer, **options) as conn:
+            chosen = {
+                (row.learner, row.session, row.exercise): row.audience
+                for row in conn.execute(select(consents).where(consents.c.id.in_(newest_consent)))
+            }
+            rows = conn.execute(
+                select(revisions)
+                .where(revisions.c.id.in_(newest_revision))
+                .order_by(revisions.c.id)
+            ).all()
+        shared = []
+        for row in rows:
+            audience = chosen.get((row.learner, row.session, row.exercise))
+            if audience not in allowed:
+                continue
+            revision = _revision(row)
+            shared.append(
+                SharedAnswer(
+                    revision=revision.id,
+                    learner=row.learner if audience in NAMED else None,
+                    session=row.session,
+                    exercise=row.exercise,
+                    value=revision.value,
+                    saved_at=revision.saved_at,
+                    audience=str(audience),
+                )
+            )
+        return shared
+
+
+def _one_consent(learner: str, session: str, exercise: str) -> tuple[Any, ...]:
+    return (
+        consents.c.learner == learner,
+        consents.c.session == session,
+        consents.c.exercise == exercise,
+    )
+
+
+def _newest_consent(learner: str, session: str, exercise: str) -> Any:
+    return (
+        select(consents)
+        .where(*_one_consent(learner, session, exercise))
+        .order_by(consents.c.id.desc())
+        .limit(1)
+    )
+
+
+def _consent(row: Any) -> Consent:
+    changed_at = row.changed_at
+    if changed_at.tzinfo is None:
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return Consent(row.id, row.learner, row.session, row.exercise, row.audience, changed_at)
 
 
 def _one_answer(learner: str, session: str, exercise: str) -> tuple[Any, ...]:

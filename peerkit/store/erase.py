@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from peerkit.errors import StoreError
 from peerkit.store.postgres import LEARNER_OPTION
+from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import draft_keys
 from peerkit.store.sqlite import BUSY_OPTION, BUSY_TIMEOUT_MS, WRITE_OPTION
@@ -61,7 +62,7 @@ def count_revisions(engine: Engine, learner: str) -> int:
 
 
 def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
-    """Delete every revision and the draft key of ``learner`` in one transaction.
+    """Delete every revision, sharing choice and the draft key of ``learner`` at once.
 
     Returns how many revisions were removed.
 
@@ -76,6 +77,8 @@ def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
             count = removed.rowcount
             # Without its key, a draft left in any browser can never be read again.
             conn.execute(delete(draft_keys).where(draft_keys.c.learner == learner))
+            # With the answers gone, so is every choice about who could see them.
+            conn.execute(delete(consents).where(consents.c.learner == learner))
     except SQLAlchemyError as exc:
         raise StoreError("Could not erase the answers.") from exc
     if sqlite:

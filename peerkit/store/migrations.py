@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, select
 
 from peerkit.errors import StoreError
-from peerkit.store.schema import SCHEMA_VERSION, draft_keys, meta, metadata
+from peerkit.store.schema import SCHEMA_VERSION, answer_consent, draft_keys, meta, metadata
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
@@ -18,7 +18,13 @@ def _add_draft_keys(conn: Connection) -> None:
     draft_keys.create(conn, checkfirst=True)
 
 
+def _add_answer_consent(conn: Connection) -> None:
+    """Version 2 -> 3: the answer_consent table (every answer private until chosen)."""
+    answer_consent.create(conn, checkfirst=True)
+
+
 MIGRATIONS[1] = _add_draft_keys
+MIGRATIONS[2] = _add_answer_consent
 
 
 def ensure_schema(conn: Connection) -> int:

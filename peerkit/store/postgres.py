@@ -8,6 +8,14 @@ transaction with ``set_config(..., true)`` (transaction-local, so a pooled
 connection never carries one learner's setting into the next transaction); with
 none set, no row is visible at all.
 
+Boards (peerkit/hub/boards.py) read other learners' shared answers. For those
+reads the store also sets ``peerkit.visible`` (a JSON list of the learners the
+viewer may see, from their JupyterHub groups) and ``peerkit.audiences`` (the
+sharing choices the board shows). Two more policies, for SELECT only, then let a
+row through: a consent row of a visible learner, and a revision of a visible
+learner whose answer's newest consent row is one of those choices. So a board
+query that forgot a condition still cannot show an answer its learner kept private.
+
 The store's day-to-day role should not own the tables (``AnswerStore(admin_url=)``):
 then even a statement that forgot its WHERE clause, or a role that ran
 ``set_config`` for someone else, still cannot UPDATE a revision (no grant) or read
@@ -17,6 +25,7 @@ connect the store as one.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
@@ -24,9 +33,35 @@ from sqlalchemy import Connection, Engine, event
 #: The execution option naming the learner a transaction acts for.
 LEARNER_OPTION = "peerkit_learner"
 SETTING = "peerkit.learner"
-#: Tables whose rows belong to one learner each (both have a ``learner`` column).
-LEARNER_TABLES = ("answer_revisions", "draft_keys")
+#: The execution options naming who else a board's transaction may see, and which choices.
+VISIBLE_OPTION = "peerkit_visible"
+AUDIENCES_OPTION = "peerkit_audiences"
+VISIBLE_SETTING = "peerkit.visible"
+AUDIENCES_SETTING = "peerkit.audiences"
+#: Tables whose rows belong to one learner each (each has a ``learner`` column).
+LEARNER_TABLES = ("answer_revisions", "draft_keys", "answer_consent")
 POLICY = "peerkit_own_rows"
+SHARED_POLICY = "peerkit_shared_rows"
+
+
+def _json_list(setting: str) -> str:
+    """SQL for the setting as a set of texts (unset, or reset to '', is the empty set)."""
+    return (
+        "(SELECT jsonb_array_elements_text("
+        f"coalesce(nullif(current_setting('{setting}', true), ''), '[]')::jsonb))"
+    )
+
+
+VISIBLE = _json_list(VISIBLE_SETTING)
+SHARED_CONDITIONS = {
+    "answer_consent": f"learner IN {VISIBLE}",
+    "answer_revisions": (
+        f"learner IN {VISIBLE} AND ("
+        "SELECT c.audience FROM answer_consent c WHERE c.learner = answer_revisions.learner "
+        "AND c.session = answer_revisions.session AND c.exercise = answer_revisions.exercise "
+        f"ORDER BY c.id DESC LIMIT 1) IN {_json_list(AUDIENCES_SETTING)}"
+    ),
+}
 
 
 def install_learner_scope(engine: Engine) -> None:
@@ -34,10 +69,21 @@ def install_learner_scope(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        learner = connection.get_execution_options().get(LEARNER_OPTION) or ""
+        options = connection.get_execution_options()
+        learner = options.get(LEARNER_OPTION) or ""
+        visible = json.dumps(sorted(options.get(VISIBLE_OPTION) or ()))
+        audiences = json.dumps(sorted(options.get(AUDIENCES_OPTION) or ()))
         connection.exec_driver_sql(
-            "SELECT set_config(%(name)s, %(learner)s, true)",
-            {"name": SETTING, "learner": str(learner)},
+            "SELECT set_config(%(name)s, %(learner)s, true), "
+            "set_config(%(vname)s, %(visible)s, true), set_config(%(aname)s, %(audiences)s, true)",
+            {
+                "name": SETTING,
+                "learner": str(learner),
+                "vname": VISIBLE_SETTING,
+                "visible": visible,
+                "aname": AUDIENCES_SETTING,
+                "audiences": audiences,
+            },
         ).close()
 
 
@@ -53,10 +99,19 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         conn.exec_driver_sql(f"DROP POLICY IF EXISTS {POLICY} ON {table}")
         conn.exec_driver_sql(f"CREATE POLICY {POLICY} ON {table} USING ({own}) WITH CHECK ({own})")
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {SHARED_POLICY} ON {table}")
+        if table in SHARED_CONDITIONS:
+            conn.exec_driver_sql(
+                f"CREATE POLICY {SHARED_POLICY} ON {table} FOR SELECT "
+                f"USING ({SHARED_CONDITIONS[table]})"
+            )
     if app_role:
         role = quote(app_role)
         # Revisions are only ever added or erased, never changed: no UPDATE.
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON answer_revisions TO {role}")
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON draft_keys TO {role}")
+        # Consent is the same: each change is a new row, so every change is kept.
+        conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON answer_consent TO {role}")
         conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE answer_revisions_id_seq TO {role}")
+        conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE answer_consent_id_seq TO {role}")
         conn.exec_driver_sql(f"GRANT SELECT ON peerkit_meta TO {role}")

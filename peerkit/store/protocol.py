@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from peerkit.store.consent import Consent
 from peerkit.store.revision import Revision
 
 
@@ -40,6 +41,17 @@ class Store(Protocol):
     def count_revisions(self, learner: str) -> int: ...
 
     def erase_learner(self, learner: str) -> int: ...
+
+    def set_consent(self, learner: str, session: str, exercise: str, audience: str) -> Consent: ...
+
+    def consent(self, learner: str, session: str, exercise: str) -> Consent | None: ...
+
+    def consents(self, learner: str) -> list[Consent]: ...
+
+    @property
+    def sharing(self) -> bool:
+        """True when the learner is in a group, so their answers can be shared."""
+        ...
 
     @property
     def in_file(self) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 
 #: Bump when the tables change, and add a step to ``migrations.MIGRATIONS``.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -48,4 +48,19 @@ draft_keys = Table(
     metadata,
     Column("learner", String(200), primary_key=True),
     Column("secret", String(64), nullable=False),
+)
+
+#: Who may see each answer, as the learner chose: one row per choice, never changed,
+#: so every change is kept with its time. The newest row for (learner, session,
+#: exercise) is the current choice; no row means "only me". Added in version 3.
+answer_consent = Table(
+    "answer_consent",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner", String(200), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("exercise", String(100), nullable=False),
+    Column("audience", String(32), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_answer_consent_lookup", "learner", "session", "exercise", "id"),
 )

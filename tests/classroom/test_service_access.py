@@ -37,6 +37,11 @@ def _endpoints(victim: str) -> list[tuple[str, str, object]]:
         ("DELETE", f"revisions?learner={victim}", None),
         ("GET", "draft-secret", None),
         ("GET", f"answers/{victim}/{E}", None),
+        ("GET", f"answers/{S}/{E}/consent", None),
+        ("GET", f"answers/{S}/{E}/consent?learner={victim}", None),
+        ("PUT", f"answers/{S}/{E}/consent?learner={victim}", {"audience": "group-named"}),
+        ("GET", f"answers/{S}/{E}/consent/history", None),
+        ("GET", "consents", None),
         ("GET", f"../../users/{victim}", None),
     ]
 
@@ -95,7 +100,10 @@ def test_no_one_but_the_learner_reaches_their_answers(running_class) -> None:
 def test_what_each_caller_is_told(running_class) -> None:
     rc = running_class
     alice = rc.new_learner("a")
-    assert rc.service_call("GET", "whoami", rc.token_for(alice)) == (200, {"learner": alice})
+    assert rc.service_call("GET", "whoami", rc.token_for(alice)) == (
+        200,
+        {"learner": alice, "groups": []},
+    )
     assert rc.service_call("GET", "whoami", None)[0] == 401
     assert rc.service_call("GET", "whoami", "0" * 32)[0] in (401, 403)
     # A service's token is nobody's answers; a token without the scope is refused.
@@ -103,7 +111,7 @@ def test_what_each_caller_is_told(running_class) -> None:
     narrow = rc.token_for(alice, (f"read:users:name!user={alice}",))
     assert rc.service_call("GET", "whoami", narrow)[0] in (401, 403)
     # Through the proxy, the same answers.
-    assert rc.call("GET", api.PREFIX + "whoami", rc.token_for(alice))[1] == {"learner": alice}
+    assert rc.call("GET", api.PREFIX + "whoami", rc.token_for(alice))[1]["learner"] == alice
 
 
 def test_a_learner_writing_as_someone_else_writes_as_themselves(running_class) -> None:

@@ -531,6 +531,81 @@ const MESSAGES = {
 };
 
 // --- the exercise ---------------------------------------------------------------
+// --- who can see the answer (in a class only) --------------------------------
+function shareControl(sharing, send, view) {
+  const id = uid("share");
+  const labels = Object.fromEntries(sharing.choices.map(([value, label]) => [value, label]));
+  let current = sharing.audience || "";
+  const details = el("details", { class: "govuk-details peerkit-share" });
+  const summaryText = el("span", { class: "govuk-details__summary-text" });
+  details.append(el("summary", { class: "govuk-details__summary" }, summaryText));
+  const body = el("div", { class: "govuk-details__text" });
+  const fieldset = el("fieldset", { class: "govuk-fieldset", "aria-describedby": `${id}-hint` });
+  fieldset.append(
+    el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s", text: "Who can see this answer?" }),
+    el("div", {
+      class: "govuk-hint",
+      id: `${id}-hint`,
+      text: "Only you, unless you choose otherwise. You can change this at any time: when you stop sharing, the answer leaves every board at once.",
+    }),
+  );
+  const radios = el("div", { class: "govuk-radios govuk-radios--small" });
+  const inputs = {};
+  const message = el("p", { class: "peerkit-share-message", role: "status" });
+  const show = () => {
+    for (const [value, input] of Object.entries(inputs)) input.checked = value === current;
+    summaryText.textContent = current
+      ? `Who can see this: ${labels[current] || labels.private}`
+      : "Who can see this: could not be checked just now (only you, until you choose)";
+  };
+  for (const [value, label, hint] of sharing.choices) {
+    const inputId = `${id}-${value}`;
+    const input = el("input", { class: "govuk-radios__input", type: "radio", id: inputId, name: id, value, "aria-describedby": `${inputId}-hint` });
+    input.addEventListener("change", () => {
+      if (!input.checked) return;
+      message.classList.remove("peerkit-share-error");
+      message.textContent = "Saving your choice\u2026";
+      if (!send({ type: "share", audience: value, view })) {
+        show();
+        message.classList.add("peerkit-share-error");
+        message.textContent = "Your choice could not be saved: the course is not connected. Please try again.";
+      }
+    });
+    inputs[value] = input;
+    radios.append(
+      el(
+        "div",
+        { class: "govuk-radios__item" },
+        input,
+        el(
+          "div",
+          {},
+          el("label", { class: "govuk-label govuk-radios__label", for: inputId, text: label }),
+          el("div", { class: "govuk-hint govuk-radios__hint", id: `${inputId}-hint`, text: hint }),
+        ),
+      ),
+    );
+  }
+  fieldset.append(radios);
+  body.append(fieldset, message);
+  details.append(body);
+  show();
+  return {
+    node: details,
+    reply(answer) {
+      if (answer.type === "shared") {
+        current = answer.audience;
+        message.classList.remove("peerkit-share-error");
+        message.textContent = `Saved: ${answer.label}.`;
+      } else {
+        message.classList.add("peerkit-share-error");
+        message.textContent = answer.message;
+      }
+      show();
+    },
+  };
+}
+
 function render({ model, el: root }) {
   const spec = model.get("spec") || {};
   const view = uid("view");
@@ -564,6 +639,8 @@ function render({ model, el: root }) {
   const reload = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-reload", text: "Reload the page", hidden: true });
   reload.addEventListener("click", () => location.reload());
   root.append(notice, status, reload);
+  const sharing = model.get("sharing") || {};
+  let share = null;
 
   // --- state ---
   let seq = 0; // the latest edit
@@ -625,6 +702,11 @@ function render({ model, el: root }) {
       return false;
     }
   };
+
+  if (Array.isArray(sharing.choices) && sharing.choices.length) {
+    share = shareControl(sharing, send, view);
+    root.append(share.node);
+  }
 
   const sendLatest = () => {
     if (!unsaved()) return;
@@ -721,6 +803,10 @@ function render({ model, el: root }) {
 
   model.on("msg:custom", (message) => {
     if (!message || message.view !== view) return;
+    if (message.type === "shared" || message.type === "share-failed") {
+      if (share) share.reply(message);
+      return;
+    }
     if (message.type === "saved" || message.type === "refused") {
       const told = (other) =>
         showNotice({

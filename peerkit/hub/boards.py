@@ -1,0 +1,321 @@
+"""The boards: pages of the peerkit service showing what learners chose to share.
+
+``board/`` is the facilitator's board (facilitators only: the answers the learners
+of their own groups shared with them, or with the group), ``group/`` a learner's
+group board (what their group shared with the group). Each session's board is
+drawn by the template engine (every text escaped), and kept live: the page listens
+to ``.../events`` (server-sent events) and fetches ``.../fragment`` again when an
+answer it may show changes; when the events stop, it polls instead. Nothing else
+about anyone is sent. Pages sign in through JupyterHub (OAuth), with a strict
+Content-Security-Policy (no inline script at all).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
+from markupsafe import Markup
+from tornado.iostream import StreamClosedError
+from tornado.web import HTTPError, RequestHandler, StaticFileHandler
+
+from peerkit.course.data import Course
+from peerkit.errors import StoreError
+from peerkit.hub.board_view import BoardSession, board_session, session_heading
+from peerkit.hub.groups import Cohorts, GroupsUnavailable, HubGroups
+from peerkit.pages.templating import macros
+from peerkit.store.answer_store import AnswerStore
+from peerkit.store.consent import FOR_FACILITATOR, FOR_GROUP
+
+FACILITATOR = "facilitator"
+GROUP = "group"
+TEMPLATE = "hub/board.html.j2"
+STATIC = Path(__file__).with_name("static")
+#: A comment line this often keeps an idle event stream open through proxies.
+HEARTBEAT_SECONDS = 15.0
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+REFUSED = {
+    401: "Sign in to the course first.",
+    403: "This board is for the course's facilitators.",
+    404: "There is no such session in this course.",
+    503: "The board cannot be shown just now. Please try again in a minute.",
+}
+
+log = logging.getLogger("peerkit.hub.boards")
+
+
+class Changes:
+    """Tells every open board's event stream that a learner's answers or choices changed."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[tuple[str, str | None]]] = set()
+
+    def notify(self, learner: str, session: str | None = None) -> None:
+        """``session`` None: all of the learner's sessions (an erase)."""
+        for queue in self._queues:
+            queue.put_nowait((learner, session))
+
+    @contextmanager
+    def listen(self) -> Iterator[asyncio.Queue[tuple[str, str | None]]]:
+        queue: asyncio.Queue[tuple[str, str | None]] = asyncio.Queue()
+        self._queues.add(queue)
+        try:
+            yield queue
+        finally:
+            self._queues.discard(queue)
+
+    @property
+    def listening(self) -> int:
+        return len(self._queues)
+
+
+@dataclass(frozen=True)
+class Boards:
+    """What every board handler needs."""
+
+    store: AnswerStore
+    course: Course
+    changes: Changes
+    groups: HubGroups
+    oauth: HubOAuth
+    prefix: str
+    root: Path | None = None
+
+
+@dataclass(frozen=True)
+class Sight:
+    """Whose shared answers a viewer may see on one kind of board, and which choices."""
+
+    viewer: str
+    learners: frozenset[str]
+    audiences: frozenset[str]
+    groups: list[str]
+
+    @property
+    def groups_text(self) -> str:
+        if not self.groups:
+            return "your group"
+        named = ", ".join(f"\u201c{name}\u201d" for name in self.groups)
+        return f"your group {named}" if len(self.groups) == 1 else f"your groups {named}"
+
+
+def sight(cohorts: Cohorts, viewer: str, kind: str) -> Sight:
+    """What ``viewer`` may see on a ``kind`` board; raises HTTPError(403) if nothing."""
+    if kind == FACILITATOR:
+        if not cohorts.is_facilitator(viewer):
+            raise HTTPError(403)
+        return Sight(
+            viewer, cohorts.learners_of(viewer), FOR_FACILITATOR, cohorts.cohorts_of(viewer)
+        )
+    return Sight(viewer, cohorts.classmates_of(viewer), FOR_GROUP, cohorts.cohorts_of(viewer))
+
+
+class BoardHandler(HubOAuthenticated, RequestHandler):
+    """Base of the board's pages: sign-in, who may see what, and safe headers."""
+
+    def initialize(self, boards: Boards, kind: str) -> None:
+        self.boards = boards
+        self.kind = kind
+        self.hub_auth = boards.oauth
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Security-Policy", CSP)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("X-Frame-Options", "DENY")
+
+    @property
+    def viewer(self) -> str | None:
+        user = self.current_user
+        if not user or user.get("kind", "user") != "user" or not isinstance(user.get("name"), str):
+            return None
+        return str(user["name"])
+
+    async def sight(self) -> Sight:
+        viewer = self.viewer
+        if viewer is None:
+            raise HTTPError(401)
+        try:
+            cohorts = await self.boards.groups.cohorts(viewer)
+        except GroupsUnavailable:
+            log.warning("could not read the hub's groups")
+            raise HTTPError(503) from None
+        return sight(cohorts, viewer, self.kind)
+
+    def session_id(self, session: str) -> str:
+        if session not in self.boards.course.sessions_by_id:
+            raise HTTPError(404)
+        return session
+
+    async def shared(self, seen: Sight, session: str | None = None) -> list[Any]:
+        store = self.boards.store
+        try:
+            return await asyncio.to_thread(
+                store.shared_answers, seen.viewer, seen.learners, seen.audiences, session
+            )
+        except StoreError:
+            log.warning("board read failed")
+            raise HTTPError(503) from None
+
+    def board_url(self, *parts: str) -> str:
+        return self.boards.prefix + "/".join((self.kind if self.kind == GROUP else "board", *parts))
+
+    def page(self, title: str, body: Markup) -> None:
+        m = macros(TEMPLATE)
+        static = self.boards.prefix + "static/"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(str(m.page(title, self.boards.course, static, body)))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        message = REFUSED.get(status_code, "Something went wrong.")
+        if status_code == 403 and self.kind == GROUP:
+            message = "This is not yours to see."
+        body = macros(TEMPLATE).refused(message, "/hub/home")
+        self.page("Not available", body)
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, HTTPError):
+            return
+        log.error("%s %s failed: %s", self.request.method, self.request.path, typ.__name__)
+
+
+class BoardIndex(BoardHandler):
+    async def get(self) -> None:
+        if self.viewer is None:
+            self.redirect(self.get_login_url())
+            return
+        seen = await self.sight()
+        shared = await self.shared(seen)
+        counts: dict[str, int] = {}
+        for answer in shared:
+            counts[answer.session] = counts.get(answer.session, 0) + 1
+        course = self.boards.course
+        sessions = [
+            {
+                "url": self.board_url(info.id),
+                "heading": session_heading(course, info),
+                "count": counts.get(info.id, 0),
+            }
+            for info in course.sessions
+        ]
+        title = "Shared answers" if self.kind == FACILITATOR else "Your group's board"
+        groups = seen.groups_text if seen.groups else ""
+        self.page(title, macros(TEMPLATE).index_body(self.kind, sessions, groups))
+
+
+class SessionBoard(BoardHandler):
+    async def board(self, session: str) -> tuple[Sight, BoardSession]:
+        session = self.session_id(session)
+        seen = await self.sight()
+        shared = await self.shared(seen, session)
+        return seen, board_session(self.boards.course, session, shared, self.boards.root)
+
+    async def get(self, session: str) -> None:
+        if self.viewer is None:
+            self.redirect(self.get_login_url())
+            return
+        seen, board = await self.board(session)
+        token = self.xsrf_token
+        body = macros(TEMPLATE).session_body(
+            board,
+            self.kind,
+            self.board_url(),
+            self.board_url(session, "fragment"),
+            self.board_url(session, "events"),
+            seen.groups_text,
+            # The page's own fetches send it back: JupyterHub accepts the sign-in cookie
+            # of a script's request only with it (no other site's page can read it).
+            token.decode("ascii") if isinstance(token, bytes) else str(token),
+        )
+        self.page(board.heading, body)
+
+
+class Fragment(SessionBoard):
+    """The live part of a session's board, for the page to swap in."""
+
+    async def get(self, session: str) -> None:
+        _, board = await self.board(session)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(str(macros(TEMPLATE).answers(board, self.kind)))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(REFUSED.get(status_code, "Something went wrong."))
+
+
+class Events(BoardHandler):
+    """Server-sent events: ``changed`` whenever an answer this board may show changed."""
+
+    closed = False
+
+    def on_connection_close(self) -> None:
+        self.closed = True
+
+    async def get(self, session: str) -> None:
+        session = self.session_id(session)
+        seen = await self.sight()
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("X-Accel-Buffering", "no")
+        changes = self.boards.changes
+        with changes.listen() as queue:
+            try:
+                self.write("retry: 2000\n\n")
+                await self.flush()
+                while not self.closed:
+                    try:
+                        learner, where = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        self.write(": still here\n\n")
+                    else:
+                        if where not in (None, session):
+                            continue
+                        seen = await self.sight()  # groups change: ask again (cached briefly)
+                        if learner not in seen.learners:
+                            continue
+                        self.write("event: changed\ndata: {}\n\n")
+                    await self.flush()
+            except (StreamClosedError, HTTPError):
+                return
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(REFUSED.get(status_code, "Something went wrong."))
+
+
+class Static(StaticFileHandler):
+    def set_default_headers(self) -> None:
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+class OAuthCallback(HubOAuthCallbackHandler):
+    def initialize(self, boards: Boards) -> None:
+        self.hub_auth = boards.oauth
+
+
+def board_routes(boards: Boards) -> list[Any]:
+    """The boards' routes, under the service's prefix."""
+    p = boards.prefix
+    session = r"(?P<session>[a-z0-9][a-z0-9-]{0,63})"
+    routes: list[Any] = [
+        (p + "oauth_callback", OAuthCallback, {"boards": boards}),
+        (p + r"static/(.*)", Static, {"path": str(STATIC)}),
+    ]
+    for kind, name in ((FACILITATOR, "board"), (GROUP, "group")):
+        args = {"boards": boards, "kind": kind}
+        routes += [
+            (p + name + "/?", BoardIndex, args),
+            (p + f"{name}/{session}/?", SessionBoard, args),
+            (p + f"{name}/{session}/fragment", Fragment, args),
+            (p + f"{name}/{session}/events", Events, args),
+        ]
+    return routes

@@ -1,0 +1,181 @@
+"""Sharing an answer, over HTTP against the real hub, service and PostgreSQL.
+
+Each test makes its own group: learners A and B with facilitator F, and another
+group's facilitator G. A shares one answer with F only; who then sees it, by every
+path of the service; withdrawing; an answer shared without a name; events.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from peerkit.hub import api
+
+S, E, E2 = "m1s3", "turning-points", "what-helped"
+BOARD = f"/services/{api.SERVICE_NAME}/"
+CANARY = "CANARY-shared-with-the-facilitator-only"
+
+
+@pytest.fixture
+def group(running_class):
+    rc = running_class
+    a, b, f, g = (rc.new_learner(stem) for stem in ("a", "b", "f", "g"))
+    rc.new_group([a, b], (f,))
+    rc.new_group([rc.new_learner("other")], (g,))
+    return rc, a, b, f, g
+
+
+def put(rc, who: str, path: str, body: object) -> dict:
+    status, data = rc.service_call("PUT", path, rc.token_for(who), body)
+    assert status == 200, (status, data)
+    return data
+
+
+def board(rc, who: str, kind: str, session: str = S) -> tuple[int, str]:
+    status, data = rc.call("GET", f"{BOARD}{kind}/{session}/fragment", rc.token_for(who))
+    text = data.decode() if isinstance(data, bytes) else json.dumps(data)
+    return status, text
+
+
+def every_path(rc, who: str, victim: str) -> list[tuple[int, str]]:
+    """Everything ``who`` can ask the service for, naming ``victim`` where a request can."""
+    token = rc.token_for(who)
+    out = []
+    for path in (
+        "answers", f"answers/{S}/{E}", f"answers/{S}/{E}?learner={victim}",
+        f"answers/{S}/{E}/history", "revisions", f"answers/{S}/{E}/consent", "consents",
+        f"answers/{S}/{E}/consent/history?learner={victim}",
+    ):  # fmt: skip
+        status, data = rc.service_call("GET", path, token)
+        out.append((status, json.dumps(data)))
+    for kind in ("board", "group"):
+        for tail in ("", S, f"{S}/fragment"):
+            status, data = rc.call("GET", f"{BOARD}{kind}/{tail}", token)
+            out.append((status, data.decode() if isinstance(data, bytes) else json.dumps(data)))
+    return out
+
+
+def test_a_shares_with_the_facilitator_only(group) -> None:
+    rc, a, b, f, g = group
+    put(rc, a, f"answers/{S}/{E}", {"value": CANARY, "base": 0})
+    assert rc.service_call("GET", f"answers/{S}/{E}/consent", rc.token_for(a))[1] == {
+        "consent": None
+    }
+    # Private by default: nobody's board has it.
+    assert CANARY not in board(rc, f, "board")[1]
+
+    chosen = put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})["consent"]
+    assert chosen["audience"] == "facilitator"
+    status, seen = board(rc, f, "board")
+    assert status == 200 and CANARY in seen and a in seen  # with A's name
+
+    leaks = [(s, t) for who in (b, g) for s, t in every_path(rc, who, a) if CANARY in t]
+    assert leaks == []
+    # B is no facilitator: the facilitator's board refuses them outright.
+    assert board(rc, b, "board")[0] == 403
+    # G facilitates another group: their board is open but A is not on it.
+    status, other = board(rc, g, "board")
+    assert status == 200 and CANARY not in other
+
+    put(rc, a, f"answers/{S}/{E}/consent", {"audience": "private"})
+    assert CANARY not in board(rc, f, "board")[1]
+    status, history = rc.service_call("GET", f"answers/{S}/{E}/consent/history", rc.token_for(a))
+    assert [c["audience"] for c in history["consents"]] == ["facilitator", "private"]
+
+
+def test_shared_without_a_name_carries_no_name_or_id(group) -> None:
+    rc, a, b, f, _ = group
+    words = "What helps me: walking by the river"
+    put(rc, a, f"answers/{S}/{E2}", {"value": words, "base": 0})
+    put(rc, a, f"answers/{S}/{E2}/consent", {"audience": "group"})
+    for who, kind in ((b, "group"), (f, "board"), (a, "group")):
+        status, text = board(rc, who, kind)
+        assert status == 200 and words in text, (who, kind)
+        assert a not in text, f"{kind} board of {who} names the learner"
+    put(rc, a, f"answers/{S}/{E2}/consent", {"audience": "group-named"})
+    status, text = board(rc, b, "group")
+    assert words in text and a in text
+
+
+def test_a_choice_that_is_not_offered_is_refused(group) -> None:
+    rc, a, *_ = group
+    status, data = rc.service_call(
+        "PUT", f"answers/{S}/{E}/consent", rc.token_for(a), {"audience": "everyone"}
+    )
+    assert status == 422 and "everyone" not in json.dumps(data)
+    status, _ = rc.service_call("PUT", f"answers/{S}/no-such/consent", rc.token_for(a), {})
+    assert status == 404
+
+
+class EventStream:
+    """Reads a board's server-sent events in a thread, noting when each ``changed`` came."""
+
+    def __init__(self, rc, who: str, kind: str, session: str = S) -> None:
+        request = urllib.request.Request(
+            f"{rc.plan.url}{BOARD}{kind}/{session}/events",
+            headers={"Authorization": f"token {rc.token_for(who)}"},
+        )
+        self.response = urllib.request.urlopen(request, timeout=60)
+        self.changed: list[float] = []
+        self.opened = threading.Event()
+        self.arrived = threading.Condition()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        assert self.opened.wait(30)
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode().strip()
+                if line.startswith("retry:"):
+                    self.opened.set()
+                if line == "event: changed":
+                    with self.arrived:
+                        self.changed.append(time.monotonic())
+                        self.arrived.notify_all()
+        except (OSError, ValueError, AttributeError):
+            return  # closed by the test (http.client drops its file as it closes)
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.changed) >= count, timeout)
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def test_withdrawing_reaches_the_open_board_within_two_seconds(group) -> None:
+    rc, a, _, f, g = group
+    put(rc, a, f"answers/{S}/{E}", {"value": "shared, then withdrawn", "base": 0})
+    put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})
+    fs, gs = EventStream(rc, f, "board"), EventStream(rc, g, "board")
+    try:
+        started = time.monotonic()
+        put(rc, a, f"answers/{S}/{E}/consent", {"audience": "private"})
+        assert fs.wait_for(1, timeout=2.0), "F's board was not told within 2 s"
+        assert fs.changed[0] - started < 2.0
+        assert "shared, then withdrawn" not in board(rc, f, "board")[1]
+        # G's board shows nobody of A's group, so it is not even told.
+        assert not gs.wait_for(1, timeout=0.5)
+    finally:
+        fs.close()
+        gs.close()
+
+
+def test_the_choice_survives_the_service_and_postgres_restarting(group) -> None:
+    rc, a, _, f, _ = group
+    put(rc, a, f"answers/{S}/{E}", {"value": "kept across restarts", "base": 0})
+    put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})
+    classroom = rc.classroom
+    classroom.stop_service()
+    classroom.postgres.stop()
+    classroom.postgres.start()
+    classroom.start_service()
+    status, data = rc.service_call("GET", f"answers/{S}/{E}/consent", rc.token_for(a))
+    assert status == 200 and data["consent"]["audience"] == "facilitator"
+    assert "kept across restarts" in board(rc, f, "board")[1]

@@ -1,0 +1,110 @@
+"""What a board may read: ``AnswerStore.shared_answers``, and PostgreSQL's second layer.
+
+The store shows a viewer only the current answers of the learners they may see whose
+current choice is one the board shows, without the name where the choice keeps it
+back. On PostgreSQL, row-level security applies the same rule to any query at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from peerkit.store.answer_store import AnswerStore
+from peerkit.store.consent import FOR_FACILITATOR, FOR_GROUP
+from peerkit.store.postgres import AUDIENCES_OPTION, LEARNER_OPTION, VISIBLE_OPTION
+
+S, S2 = "m1s1", "m1s2"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> Iterator[tuple[AnswerStore, object]]:
+    if request.param == "sqlite":
+        with AnswerStore("sqlite:///:memory:") as store:
+            yield store, None
+        return
+    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
+
+    running = request.getfixturevalue("running_class")
+    pg = running.classroom.postgres
+    with AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE)) as store:
+        yield store, running
+
+
+def names(running: object, *stems: str) -> list[str]:
+    if running is None:
+        import itertools
+
+        count = itertools.count()
+        return [f"{stem}-{next(count)}" for stem in stems]
+    return [running.new_learner(stem) for stem in stems]  # type: ignore[attr-defined]
+
+
+def test_only_shared_answers_of_visible_learners_are_read(store) -> None:
+    store, running = store
+    alice, bob, carol, fran = names(running, "alice", "bob", "carol", "fran")
+    store.save(alice, S, "hopes", "alice shares this")
+    store.set_consent(alice, S, "hopes", "facilitator")
+    store.save(alice, S, "fears", "alice keeps this")  # never chosen: private
+    store.save(bob, S, "hopes", "bob, no name")
+    store.set_consent(bob, S, "hopes", "group")
+    store.save(carol, S, "hopes", "carol is in another group")
+    store.set_consent(carol, S, "hopes", "facilitator")
+
+    shared = store.shared_answers(fran, {alice, bob}, FOR_FACILITATOR)
+    assert {(a.learner, a.value) for a in shared} == {
+        (None, "bob, no name"),  # shared with the group without a name: none to anyone
+        (alice, "alice shares this"),
+    }
+    assert {a.value for a in store.shared_answers(bob, {alice, bob}, FOR_GROUP)} == {"bob, no name"}
+    assert store.shared_answers(fran, {alice, bob}, FOR_FACILITATOR, S2) == []
+
+
+def test_a_withdrawn_answer_and_an_edit_after_sharing(store) -> None:
+    store, running = store
+    alice, fran = names(running, "alice", "fran")
+    store.save(alice, S, "hopes", "first words")
+    store.set_consent(alice, S, "hopes", "group-named")
+    store.save(alice, S, "hopes", "second words")
+    [shared] = store.shared_answers(fran, {alice}, FOR_GROUP)
+    assert (shared.learner, shared.value) == (alice, "second words")  # the current answer
+    store.set_consent(alice, S, "hopes", "private")
+    assert store.shared_answers(fran, {alice}, FOR_GROUP) == []
+
+
+def test_postgres_shows_no_unshared_row_to_any_query(store) -> None:
+    """A board's transaction that selects everything still sees only what was shared."""
+    store, running = store
+    if running is None:
+        pytest.skip("row-level security is PostgreSQL's")
+    alice, bob, fran = names(running, "alice", "bob", "fran")
+    store.save(alice, S, "hopes", "shared with fran")
+    store.set_consent(alice, S, "hopes", "facilitator")
+    store.save(alice, S, "fears", "private to alice")
+    store.save(bob, S, "hopes", "bob shared, but fran may not see bob")
+    store.set_consent(bob, S, "hopes", "facilitator")
+    store.save(alice, S, "later", "shared, then withdrawn")
+    store.set_consent(alice, S, "later", "facilitator")
+    store.set_consent(alice, S, "later", "private")
+
+    def everything(**options: object) -> list[str]:
+        conn = store.engine.connect().execution_options(**options)
+        with conn, conn.begin():
+            return sorted(
+                row.learner + ": " + row.value
+                for row in conn.execute(text("SELECT learner, value FROM answer_revisions"))
+            )
+
+    seen = everything(
+        **{LEARNER_OPTION: fran, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: sorted(FOR_FACILITATOR)}
+    )
+    assert seen == [f'{alice}: "shared with fran"']
+    # Without the board's settings, nobody's rows but fran's own (none).
+    assert everything(**{LEARNER_OPTION: fran}) == []
+    # A group board's choices do not include "my facilitator".
+    group_view = everything(
+        **{LEARNER_OPTION: fran, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: sorted(FOR_GROUP)}
+    )
+    assert group_view == []
