@@ -139,7 +139,10 @@ def test_the_portfolio_reads_every_revision_in_one_query(store):
     assert len(record["answers"]) > 70
     assert all(len(answer["revisions"]) == 2 for answer in record["answers"])
     selects = [q for q in queries if q.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 1  # not one history query per answer
+    # One for every revision (not one history query per answer), one for the sharing choices.
+    assert len(selects) == 2
+    assert sum("FROM answer_revisions" in q for q in selects) == 1
+    assert sum("FROM answer_consent" in q for q in selects) == 1
 
 
 def test_the_portfolio_scans_each_notebook_once_until_it_changes(store, monkeypatch, tmp_path):

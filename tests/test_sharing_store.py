@@ -7,6 +7,7 @@ back. On PostgreSQL, row-level security applies the same rule to any query at al
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -108,3 +109,24 @@ def test_postgres_shows_no_unshared_row_to_any_query(store) -> None:
         **{LEARNER_OPTION: fran, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: sorted(FOR_GROUP)}
     )
     assert group_view == []
+
+
+def test_the_portfolio_shows_each_answers_choice() -> None:
+    from peerkit.course.data import load_course
+    from peerkit.portfolio import export_portfolio
+
+    with AnswerStore("sqlite:///:memory:") as store:
+        store.save("lee", "m1s1", "my-hopes", "to listen well")
+        store.save("lee", "m1s1", "take-away", "one thing")
+        # Outside a class, with no choice ever made: nothing said about sharing.
+        markdown = export_portfolio("md", "lee", store, load_course()).decode()
+        assert "Who can see this" not in markdown
+        store.set_consent("lee", "m1s1", "my-hopes", "facilitator")
+        markdown = export_portfolio("md", "lee", store, load_course()).decode()
+        assert "Who can see this: Me and my facilitator" in markdown
+        assert "Who can see this: Only me" in markdown  # the other answer
+        html = export_portfolio("html", "lee", store, load_course()).decode()
+        assert "Who can see this: Me and my facilitator" in html
+        record = json.loads(export_portfolio("json", "lee", store, load_course()))
+        hopes = next(a for a in record["answers"] if a["exercise"] == "my-hopes")
+        assert hopes["sharing"]["audience"] == "facilitator"

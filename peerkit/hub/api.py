@@ -6,7 +6,7 @@ the service takes the learner from the token alone, so no request names a learne
 =======  ===================================  ===========================================
 method   path (under ``PREFIX``)              what
 =======  ===================================  ===========================================
-GET      ``whoami``                           ``{"learner": name, "groups": [...]}``
+GET      ``whoami``                           ``{"learner", "groups", "facilitator"}``
 GET      ``answers[?session=S]``              current answers: ``{"revisions": [...]}``
 GET      ``answers/S/E``                      ``{"revision": r or null}``
 PUT      ``answers/S/E``                      body ``{"value": v, "base": id or null}``;

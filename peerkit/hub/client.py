@@ -47,6 +47,7 @@ class ServiceStore:
         self._timeout = timeout
         self._learner: str | None = None
         self._groups: list[str] = []
+        self._facilitator = False
         self._secret: str | None = None
         self._lock = threading.Lock()
 
@@ -104,6 +105,7 @@ class ServiceStore:
             groups = data.get("groups")
             listed = groups if isinstance(groups, list) else []
             self._groups = [g for g in listed if isinstance(g, str)]
+            self._facilitator = data.get("facilitator") is True
             self._learner = name
         return self._learner
 
@@ -239,6 +241,11 @@ class ServiceStore:
     @property
     def groups(self) -> list[str]:
         return list(self._groups)
+
+    @property
+    def facilitator(self) -> bool:
+        """True for a member of the class's facilitators group."""
+        return self._facilitator
 
     @property
     def in_file(self) -> bool:

@@ -149,11 +149,18 @@ class WhoAmI(ApiHandler):
     async def get(self) -> None:
         learner = self.learner
         try:
-            groups = (await self.parts.groups.cohorts(learner)).cohorts_of(learner)
+            cohorts = await self.parts.groups.cohorts(learner)
         except GroupsUnavailable:
-            groups = []
+            self.finish({"learner": learner, "groups": [], "facilitator": False})
+            return
         # The groups decide whether a page offers sharing: no group, nobody to share with.
-        self.finish({"learner": learner, "groups": groups})
+        self.finish(
+            {
+                "learner": learner,
+                "groups": cohorts.cohorts_of(learner),
+                "facilitator": cohorts.is_facilitator(learner),
+            }
+        )
 
 
 class Answer(ApiHandler):

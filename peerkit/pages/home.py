@@ -69,6 +69,17 @@ def home_html(course: Course, progress: dict[str, SessionProgress]) -> str:
     return str(macros(TEMPLATE).home(course, rows, MY_DATA_PAGE))
 
 
+def boards_html(store: object) -> str:
+    """In a class, links to the group's board (and a facilitator's board); else ""."""
+    if not getattr(store, "sharing", False):
+        return ""
+    import os
+
+    base = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/services/peerkit/"
+    facilitator = bool(getattr(store, "facilitator", False))
+    return str(macros(TEMPLATE).boards(base + "group/", base + "board/" if facilitator else ""))
+
+
 def course_home(root: Path | None = None) -> Any:
     """The course home for ``notebooks/index.ipynb``.
 
@@ -101,6 +112,8 @@ def course_home(root: Path | None = None) -> Any:
     )
     display(name)
     show_html(continue_html(course, progress))
+    if boards := boards_html(store):
+        show_html(boards)
     show_html(home_html(course, progress))
     show_html(str(macros(TEMPLATE).chime_intro()))
     display(ChimeWheel(AnswerSlot(store, learner, CHIME_SESSION, CHIME_EXERCISE), "My CHIME wheel"))

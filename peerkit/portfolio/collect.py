@@ -11,7 +11,7 @@ notebook are gathered under "other" so that nothing is lost.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from peerkit.exercises import exercise_types
 from peerkit.exercises.base import Exercise, Part, humanise
 from peerkit.exercises.chime_wheel import ChimeWheel
 from peerkit.store.answers import is_answered
+from peerkit.store.consent import AUDIENCES, PRIVATE, Consent
 from peerkit.store.protocol import Store
 from peerkit.store.revision import Revision
 
@@ -52,6 +53,16 @@ class ExerciseEntry:
     context: str = ""
     sky: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     readings: tuple[dict[str, str], ...] = ()
+    #: Who may see the answer, as the learner chose: "" outside a class.
+    audience: str = ""
+    audience_changed_at: datetime | None = None
+
+    @property
+    def shared_with(self) -> str:
+        """'Who can see this: Me and my facilitator', or "" outside a class."""
+        if not self.audience:
+            return ""
+        return f"Who can see this: {AUDIENCES.get(self.audience, AUDIENCES[PRIVATE])}"
 
     @property
     def title(self) -> str:
@@ -123,6 +134,8 @@ def collect_portfolio(
 ) -> Portfolio:
     """The learner's whole portfolio. ``root`` is the notebooks folder (default: the course's)."""
     histories = _histories(store, learner)
+    choices = {(c.session, c.exercise): c for c in store.consents(learner)}
+    in_class = store.sharing or bool(choices)
     modules = []
     for module in course.modules:
         sessions = []
@@ -136,6 +149,8 @@ def collect_portfolio(
                 # In notebook order where the page shows the wheel, else first.
                 at = sum(1 for ref in refs if chime_cell is not None and ref.cell < chime_cell)
                 entries.insert(at, _chime_entry(histories.pop(CHIME_KEY, ())))
+            if in_class:
+                entries = [_with_choice(entry, choices) for entry in entries]
             sessions.append(SessionEntry(info.id, info.heading, tuple(entries)))
         heading = f"Module {module.number}: {module.title}"
         modules.append(ModuleEntry(module.id, heading, tuple(sessions)))
@@ -146,6 +161,13 @@ def collect_portfolio(
         modules=tuple(modules),
         other=_other(histories, course),
     )
+
+
+def _with_choice(entry: ExerciseEntry, choices: dict[Key, Consent]) -> ExerciseEntry:
+    chosen = choices.get((entry.session_id, entry.id))
+    if chosen is None:
+        return replace(entry, audience=PRIVATE)
+    return replace(entry, audience=chosen.audience, audience_changed_at=chosen.changed_at)
 
 
 def _histories(store: Store, learner: str) -> dict[Key, tuple[Revision, ...]]:

@@ -82,6 +82,8 @@ def _exercise(doc: Any, exercise: ExerciseEntry) -> None:
         note = doc.add_paragraph()
         run = note.add_run(saved_note(current.saved_at, len(exercise.revisions)))
         run.italic = True
+    if exercise.shared_with:
+        doc.add_paragraph().add_run(exercise.shared_with).italic = True
 
 
 def _part(doc: Any, part: Part) -> None:

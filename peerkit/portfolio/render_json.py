@@ -42,6 +42,19 @@ def _answer(
         "labels": exercise.labels,
         "current": current.value,
         "saved_at": current.saved_at.isoformat(),
+        # Who may see it (a class only; absent outside one): the choice and when it was made.
+        **(
+            {
+                "sharing": {
+                    "audience": exercise.audience,
+                    "changed_at": exercise.audience_changed_at.isoformat()
+                    if exercise.audience_changed_at
+                    else None,
+                }
+            }
+            if exercise.audience
+            else {}
+        ),
         "revisions": [
             {"id": r.id, "saved_at": r.saved_at.isoformat(), "value": r.value}
             for r in exercise.revisions

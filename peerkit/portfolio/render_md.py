@@ -73,6 +73,8 @@ def _exercise(exercise: ExerciseEntry) -> list[str]:
     current = exercise.current
     if current is not None:
         out.append(f"*{md_escape(saved_note(current.saved_at, len(exercise.revisions)))}*")
+    if exercise.shared_with:
+        out.append(f"*{md_escape(exercise.shared_with)}*")
     return out
 
 

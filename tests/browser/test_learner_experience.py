@@ -79,3 +79,12 @@ def test_narrative_is_in_the_page_before_any_widget_loads(course_server):
     for objective in SELF_CARE.objectives:
         assert objective.replace("'", "&#39;") in html
     assert "Samaritans" in html
+
+
+def test_outside_a_class_no_sharing_is_offered(course_server, page):
+    """One learner on their own machine: no group, so no "who can see this" control."""
+    _open_self_care(course_server, page)
+    page.locator(".peerkit-exercise .peerkit-status").first.wait_for(state="attached")
+    assert page.locator(".peerkit-exercise").count() > 0
+    assert page.locator(".peerkit-share").count() == 0
+    assert "Who can see this" not in page.content()

@@ -54,6 +54,10 @@ def test_a_learner_shares_and_withdraws_and_the_board_follows(
     rc = running_class
     board = open_board(browser, rc, "fran", "m1s1")
     learner = sign_in(browser, rc, "bob")
+    # In a group, the course home links to the group's board (bob facilitates nobody).
+    group_link = learner.get_by_role("link", name="See what your group has shared")
+    assert group_link.get_attribute("href") == f"/services/{api.SERVICE_NAME}/group/"
+    assert learner.get_by_text("The facilitator's board").count() == 0
     box = open_session(learner, rc, "bob")
     words = f"Shared with my facilitator {time.time_ns()}"
     box.fill(words)

@@ -102,7 +102,7 @@ def test_what_each_caller_is_told(running_class) -> None:
     alice = rc.new_learner("a")
     assert rc.service_call("GET", "whoami", rc.token_for(alice)) == (
         200,
-        {"learner": alice, "groups": []},
+        {"learner": alice, "groups": [], "facilitator": False},
     )
     assert rc.service_call("GET", "whoami", None)[0] == 401
     assert rc.service_call("GET", "whoami", "0" * 32)[0] in (401, 403)
