@@ -38,6 +38,7 @@ class Board:
         self.lock = threading.Condition()
         self.opened = threading.Event()
         self.fetches = 0
+        self.errors: list[str] = []
         self.response: Any = None
         threading.Thread(target=self._listen, daemon=True).start()
         assert self.opened.wait(30), "a board's event stream did not open"
@@ -56,9 +57,12 @@ class Board:
                 if line.startswith("retry:"):
                     self.opened.set()
                 elif line == "event: changed":
-                    self._refetch()
-        except (OSError, ValueError, AttributeError):
-            return
+                    try:
+                        self._refetch()
+                    except OSError as exc:  # counted, and the board keeps listening
+                        self.errors.append(type(exc).__name__ + " " + str(getattr(exc, "code", "")))
+        except (OSError, ValueError, AttributeError) as exc:
+            self.errors.append("stream ended: " + type(exc).__name__)
 
     def _refetch(self) -> None:
         with self._get(f"{PREFIX}{self.kind}/{SESSION}/fragment") as response:
@@ -135,6 +139,7 @@ def run_boards(work: Path, size: dict[str, int]) -> dict[str, Any]:
             to_group_board_ms=stats(to_group, 1000),
             not_shown_within_10_s=lost,
             fragment_fetches=sum(b.fetches for b in boards),
+            board_errors=sorted({e for b in boards for e in b.errors}),
         )
     finally:
         for board in boards:

@@ -26,7 +26,6 @@ NO_NAME = "Shared without a name"
 
 @dataclass(frozen=True)
 class BoardAnswer:
-    key: str
     who: str
     named: bool
     saved: str
@@ -110,7 +109,6 @@ def _answers(
             continue  # shared, but blank: nothing to show
         out.append(
             BoardAnswer(
-                key=f"r{answer.revision}",
                 who=answer.learner if answer.learner is not None else NO_NAME,
                 named=answer.learner is not None,
                 saved=saved_text(answer.saved_at),

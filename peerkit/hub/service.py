@@ -36,7 +36,7 @@ from peerkit.hub import api
 from peerkit.hub.boards import Boards, Changes, board_routes
 from peerkit.hub.groups import GroupsUnavailable, HubGroups
 from peerkit.store.answer_store import AnswerStore
-from peerkit.store.consent import UnknownAudience
+from peerkit.store.consent import PRIVATE, UnknownAudience
 
 ADMIN_URL_ENV = "PEERKIT_DATABASE_ADMIN_URL"
 BIND_ENV = "PEERKIT_SERVICE_BIND"
@@ -185,13 +185,22 @@ class Answer(ApiHandler):
             self.set_status(422)
             self.finish({"error": str(exc), "rejected": True})
             return
-        self.parts.changes.notify(learner, session)
+        await self.tell_boards(learner, session, exercise)
         self.finish(
             {
                 "revision": api.revision_json(revision),
                 "replaced": None if replaced is None else api.revision_json(replaced),
             }
         )
+
+    async def tell_boards(self, learner: str, session: str, exercise: str) -> None:
+        """Tell the open boards, when the answer is shared (a private save is no one's news)."""
+        try:
+            consent = await self.run(self.store.consent, learner, session, exercise)
+        except HTTPError:
+            return  # saved; a board that misses this hears of the next change
+        if consent is not None and consent.audience != PRIVATE:
+            self.parts.changes.notify(learner, session)
 
 
 class History(ApiHandler):

@@ -162,6 +162,11 @@ def test_withdrawing_reaches_the_open_board_within_two_seconds(group) -> None:
         assert "shared, then withdrawn" not in board(rc, f, "board")[1]
         # G's board shows nobody of A's group, so it is not even told.
         assert not gs.wait_for(1, timeout=0.5)
+        # A private save is nobody's news: F hears of the next shared change only.
+        put(rc, a, f"answers/{S}/{E2}", {"value": "kept to myself", "base": 0})
+        put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})
+        assert fs.wait_for(2, timeout=2.0)
+        assert not fs.wait_for(3, timeout=0.5), "a private save was announced to F's board"
     finally:
         fs.close()
         gs.close()
