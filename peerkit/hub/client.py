@@ -48,6 +48,8 @@ class ServiceStore:
         self._learner: str | None = None
         self._groups: list[str] = []
         self._facilitator = False
+        #: Each answer's choice, read in one call when a page first asks (None: not yet).
+        self._choices: dict[tuple[str, str], Consent] | None = None
         self._secret: str | None = None
         self._lock = threading.Lock()
 
@@ -191,6 +193,7 @@ class ServiceStore:
         data = self._call("DELETE", "revisions")
         with self._lock:
             self._secret = None
+            self._choices = None
         try:
             return int(data["removed"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -213,12 +216,21 @@ class ServiceStore:
         consent = self._consent(data.get("consent") if isinstance(data, dict) else None, learner)
         if consent is None:
             raise StoreError(REFUSED)
+        with self._lock:
+            if self._choices is not None:
+                self._choices[(session, exercise)] = consent
         return consent
 
     def consent(self, learner: str, session: str, exercise: str) -> Consent | None:
+        """The answer's choice: the first call reads every choice, so a page asks once."""
+        with self._lock:
+            choices = self._choices
+        if choices is None:
+            choices = {(c.session, c.exercise): c for c in self.consents(learner)}
+            with self._lock:
+                self._choices = choices
         self._mine(learner)
-        data = self._call("GET", self._answer_path(session, exercise) + "/consent")
-        return self._consent(data.get("consent") if isinstance(data, dict) else None, learner)
+        return choices.get((session, exercise))
 
     def consents(self, learner: str) -> list[Consent]:
         self._mine(learner)

@@ -312,7 +312,7 @@ class AnswerStore:
         """
         audience = checked(audience)
         with self._write(learner) as conn:
-            current = conn.execute(_newest_consent(learner, session, exercise)).first()
+            current = conn.execute(_newest(learner, session, exercise, consents)).first()
             if current is not None and current.audience == audience:
                 return _consent(current)
             if current is None and audience == "private":
@@ -336,7 +336,7 @@ class AnswerStore:
     def consent(self, learner: str, session: str, exercise: str) -> Consent | None:
         """The learner's current choice for one answer (None: never chosen, so private)."""
         with self._read(learner) as conn:
-            row = conn.execute(_newest_consent(learner, session, exercise)).first()
+            row = conn.execute(_newest(learner, session, exercise, consents)).first()
         return None if row is None else _consent(row)
 
     def consents(self, learner: str) -> list[Consent]:
@@ -357,7 +357,7 @@ class AnswerStore:
         with self._read(learner) as conn:
             rows = conn.execute(
                 select(consents)
-                .where(*_one_consent(learner, session, exercise))
+                .where(*_one_answer(learner, session, exercise, consents))
                 .order_by(consents.c.id)
             ).all()
         return [_consent(row) for row in rows]
@@ -421,51 +421,34 @@ class AnswerStore:
         return shared
 
 
-def _one_consent(learner: str, session: str, exercise: str) -> tuple[Any, ...]:
-    return (
-        consents.c.learner == learner,
-        consents.c.session == session,
-        consents.c.exercise == exercise,
-    )
+def _one_answer(
+    learner: str, session: str, exercise: str, table: Any = revisions
+) -> tuple[Any, ...]:
+    """The WHERE clauses picking out one answer's rows (its revisions, or its choices)."""
+    return (table.c.learner == learner, table.c.session == session, table.c.exercise == exercise)
 
 
-def _newest_consent(learner: str, session: str, exercise: str) -> Any:
+def _newest(learner: str, session: str, exercise: str, table: Any = revisions) -> Any:
+    """The query for one answer's newest row (its current revision, or its current choice)."""
     return (
-        select(consents)
-        .where(*_one_consent(learner, session, exercise))
-        .order_by(consents.c.id.desc())
+        select(table)
+        .where(*_one_answer(learner, session, exercise, table))
+        .order_by(table.c.id.desc())
         .limit(1)
     )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives times back without their zone; they were saved in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _consent(row: Any) -> Consent:
-    changed_at = row.changed_at
-    if changed_at.tzinfo is None:
-        changed_at = changed_at.replace(tzinfo=UTC)
-    return Consent(row.id, row.learner, row.session, row.exercise, row.audience, changed_at)
-
-
-def _one_answer(learner: str, session: str, exercise: str) -> tuple[Any, ...]:
-    """The WHERE clauses picking out one answer's revisions."""
-    return (
-        revisions.c.learner == learner,
-        revisions.c.session == session,
-        revisions.c.exercise == exercise,
-    )
-
-
-def _newest(learner: str, session: str, exercise: str) -> Any:
-    """The query for one answer's newest revision."""
-    return (
-        select(revisions)
-        .where(*_one_answer(learner, session, exercise))
-        .order_by(revisions.c.id.desc())
-        .limit(1)
+    return Consent(
+        row.id, row.learner, row.session, row.exercise, row.audience, _aware(row.changed_at)
     )
 
 
 def _revision(row: Any) -> Revision:
-    saved_at = row.saved_at
-    if saved_at.tzinfo is None:
-        saved_at = saved_at.replace(tzinfo=UTC)
+    saved_at = _aware(row.saved_at)
     return Revision(row.id, row.learner, row.session, row.exercise, decode(row.value), saved_at)
