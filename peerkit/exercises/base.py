@@ -206,12 +206,15 @@ class Exercise:
         *,
         autosave_delay: float | None = AUTOSAVE_DELAY,
         carry_from: tuple[str, str] | None = None,
+        submit: bool = False,
         **options: Any,
     ) -> None:
         from peerkit.exercises.view import ExerciseView
 
         self.slot = slot
         self.carry_from = carry_from
+        #: Offered for submission to the facilitator, in a class (the essays).
+        self.submittable = submit
         self.prompt = prompt
         self.last_saved: Revision | None = None
         # Saves asked for from Python (``edit()``) wait for a pause; the browser's own
@@ -333,6 +336,7 @@ class Exercise:
             return
         self.view.draft_key = draft_name(self.view.draft_secret, self.slot)
         self._show_sharing()
+        self._show_submission()
         if saved is None:
             self._show_values(self.to_form({}), 0)
             self._carry_over()
@@ -353,6 +357,25 @@ class Exercise:
             return
         audience = consent.audience if consent is not None else PRIVATE
         self.view.sharing = {"audience": audience, "choices": _choices()}
+
+    def _show_submission(self) -> None:
+        """Offer "Submit to my facilitator", with the feedback so far, in a class."""
+        if not self.submittable or not self.slot.store.sharing:
+            return
+        from peerkit.exercises.submitting import submission_state
+
+        self.view.submission = submission_state(self.slot)
+
+    def submit_work(self) -> dict[str, Any]:
+        """Submit the answer as saved now; the reply the browser view is sent."""
+        from peerkit.exercises.submitting import submit
+
+        if self.save_pending:
+            self.save_now()  # what the learner sees is what is sent
+        reply, state = submit(self.slot, dict(self.view.submission))
+        with self.view._quietly(submission=state):
+            self.view.submission = state
+        return reply
 
     def share(self, audience: Any) -> dict[str, Any]:
         """Record who may see this answer; the reply the browser view is sent."""
@@ -508,6 +531,9 @@ class Exercise:
                 reply["view"] = view
         elif kind == "share":
             reply = self.share(content.get("audience"))
+            reply["view"] = view
+        elif kind == "submit" and self.submittable:
+            reply = self.submit_work()
             reply["view"] = view
         else:
             return

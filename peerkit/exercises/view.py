@@ -41,6 +41,9 @@ class ExerciseView(anywidget.AnyWidget):
     #: Who may see the answer, in a class: ``{"audience", "choices": [[value, label,
     #: hint], ...]}``; empty where there is no group to share with (no control shown).
     sharing = traitlets.Dict().tag(sync=True)
+    #: Work submitted to the facilitator, with its feedback (peerkit/exercises/submitting.py);
+    #: empty where the exercise is not for submitting, or outside a class.
+    submission = traitlets.Dict().tag(sync=True)
 
     def remember(self, values: dict[str, Any], revision: int) -> None:
         """Record what the browser has just had saved, without sending it back to it."""

@@ -20,6 +20,9 @@ GET      ``answers/S/E/consent``              who may see it: ``{"consent": c or
 PUT      ``answers/S/E/consent``              body ``{"audience": a}``; ``{"consent": c}``
 GET      ``answers/S/E/consent/history``      every choice: ``{"consents": [...]}``
 GET      ``consents``                         each answer's choice: ``{"consents": [...]}``
+POST     ``answers/S/E/submissions``          submit it to the facilitator:
+                                              ``{"submission": s}`` (422: blank)
+GET      ``submissions[?session=S]``          with feedback: ``{"submissions": [...]}``
 =======  ===================================  ===========================================
 
 Errors are ``{"error": message}`` with a 4xx or 5xx status; a message never holds
@@ -35,6 +38,7 @@ from typing import Any
 from peerkit.store.answers import MAX_ANSWER_CHARS
 from peerkit.store.consent import Consent
 from peerkit.store.revision import Revision
+from peerkit.store.submission import Feedback, Submission
 
 SERVICE_NAME = "peerkit"
 #: Where the proxy, and so the service, puts every path of the service.
@@ -101,3 +105,48 @@ def consent_from_json(data: Any, learner: str) -> Consent:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("not a consent") from exc
+
+
+def submission_json(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": submission.id,
+        "session": submission.session,
+        "exercise": submission.exercise,
+        "revision": submission.revision,
+        "value": submission.value,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "feedback": [
+            {"id": f.id, "author": f.author, "text": f.text, "given_at": f.given_at.isoformat()}
+            for f in submission.feedback
+        ],
+    }
+
+
+def submission_from_json(data: Any, learner: str) -> Submission:
+    """A submission from the service's JSON; raises ValueError (no text of it) if malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("not a submission")
+    try:
+        sid = int(data["id"])
+        feedback = tuple(
+            Feedback(
+                id=int(f["id"]),
+                submission=sid,
+                author=str(f["author"]),
+                text=str(f["text"]),
+                given_at=datetime.fromisoformat(str(f["given_at"])),
+            )
+            for f in data["feedback"]
+        )
+        return Submission(
+            id=sid,
+            learner=learner,
+            session=str(data["session"]),
+            exercise=str(data["exercise"]),
+            revision=int(data["revision"]),
+            value=data["value"],
+            submitted_at=datetime.fromisoformat(str(data["submitted_at"])),
+            feedback=feedback,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("not a submission") from exc

@@ -19,6 +19,7 @@ from peerkit.exercises import exercise_types
 from peerkit.exercises.base import Exercise, Part, humanise
 from peerkit.portfolio.collect import exercise_options
 from peerkit.store.consent import AUDIENCES, SharedAnswer
+from peerkit.store.submission import Submission
 
 #: How an answer shared without a name is shown.
 NO_NAME = "Shared without a name"
@@ -114,6 +115,57 @@ def _answers(
                 saved=saved_text(answer.saved_at),
                 audience=AUDIENCES.get(answer.audience, ""),
                 parts=parts,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class BoardFeedback:
+    author: str
+    given: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BoardSubmission:
+    """One piece of submitted work, as the facilitator's board shows it."""
+
+    id: int
+    who: str
+    exercise: str
+    submitted: str
+    parts: tuple[Part, ...]
+    feedback: tuple[BoardFeedback, ...]
+
+
+def submitted_work(
+    course: Course, session_id: str, submissions: list[Submission], root: Path | None = None
+) -> tuple[BoardSubmission, ...]:
+    """The session's submitted work, newest first, read as each exercise type declares."""
+    info = course.sessions_by_id.get(session_id)
+    if info is None:
+        raise PeerkitError("No such session in this course.")
+    types = exercise_types()
+    refs = {ref.id: ref for ref in _refs(info, root)}
+    out = []
+    for item in reversed(submissions):
+        if item.session != session_id:
+            continue
+        ref = refs.get(item.exercise)
+        cls = types[ref.method] if ref is not None else Exercise
+        options = exercise_options(ref, root) if ref is not None else {}
+        title = (ref.prompt or cls.default_prompt) if ref is not None else ""
+        out.append(
+            BoardSubmission(
+                id=item.id,
+                who=item.learner,
+                exercise=title or humanise(item.exercise),
+                submitted=saved_text(item.submitted_at),
+                parts=cls.portfolio(item.value, options),
+                feedback=tuple(
+                    BoardFeedback(f.author, saved_text(f.given_at), f.text) for f in item.feedback
+                ),
             )
         )
     return tuple(out)

@@ -167,6 +167,25 @@ class BoardHandler(HubOAuthenticated, RequestHandler):
             log.warning("board read failed")
             raise HTTPError(503) from None
 
+    @property
+    def xsrf(self) -> str:
+        """JupyterHub's XSRF token, for the page's forms and its own fetches."""
+        token = self.xsrf_token
+        return token.decode("ascii") if isinstance(token, bytes) else str(token)
+
+    async def submitted(self, seen: Sight, session: str | None = None) -> list[Any]:
+        """What the viewer's learners submitted to them (a facilitator's board only)."""
+        if self.kind != FACILITATOR:
+            return []
+        store = self.boards.store
+        try:
+            return await asyncio.to_thread(
+                store.submitted_work, seen.viewer, seen.learners, session
+            )
+        except StoreError:
+            log.warning("reading submitted work failed")
+            raise HTTPError(503) from None
+
     def board_url(self, *parts: str) -> str:
         return self.boards.prefix + "/".join((self.kind if self.kind == GROUP else "board", *parts))
 
@@ -225,7 +244,10 @@ class SessionBoard(BoardHandler):
             self.redirect(self.get_login_url())
             return
         seen, board = await self.board(session)
-        token = self.xsrf_token
+        submitted = None
+        if self.kind == FACILITATOR:
+            count = len(await self.submitted(seen, board.id))
+            submitted = {"url": self.board_url(board.id, "submitted"), "count": count}
         body = macros(TEMPLATE).session_body(
             board,
             self.kind,
@@ -235,7 +257,8 @@ class SessionBoard(BoardHandler):
             seen.groups_text,
             # The page's own fetches send it back: JupyterHub accepts the sign-in cookie
             # of a script's request only with it (no other site's page can read it).
-            token.decode("ascii") if isinstance(token, bytes) else str(token),
+            self.xsrf,
+            submitted,
         )
         self.page(board.heading, body)
 
@@ -310,6 +333,11 @@ def board_routes(boards: Boards) -> list[Any]:
         (p + "oauth_callback", OAuthCallback, {"boards": boards}),
         (p + r"static/(.*)", Static, {"path": str(STATIC)}),
     ]
+    from peerkit.hub.submitted_work import SubmittedWork
+
+    routes.append(
+        (p + f"board/{session}/submitted", SubmittedWork, {"boards": boards, "kind": FACILITATOR})
+    )
     for kind, name in ((FACILITATOR, "board"), (GROUP, "group")):
         args = {"boards": boards, "kind": kind}
         routes += [

@@ -21,6 +21,7 @@ from peerkit.hub import api
 from peerkit.store.answers import normalise
 from peerkit.store.consent import Consent, checked
 from peerkit.store.revision import Revision
+from peerkit.store.submission import NothingToSubmit, Submission
 
 TOKEN_ENV = "JUPYTERHUB_API_TOKEN"
 TIMEOUT_SECONDS = 10.0
@@ -79,6 +80,8 @@ class ServiceStore:
             data = None
         if response.status == 422 and isinstance(data, dict) and data.get("rejected"):
             raise AnswerRejected(str(data.get("error") or REFUSED))
+        if response.status == 422 and isinstance(data, dict) and data.get("nothing"):
+            raise NothingToSubmit(str(data.get("error") or REFUSED))
         if response.status >= 400:
             raise StoreError(REFUSED if response.status < 500 else UNREACHABLE)
         return data
@@ -238,6 +241,23 @@ class ServiceStore:
         try:
             items = data["consents"]
             return [api.consent_from_json(item, learner) for item in items]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    def submit(self, learner: str, session: str, exercise: str) -> Submission:
+        self._mine(learner)
+        data = self._call("POST", self._answer_path(session, exercise) + "/submissions", {})
+        try:
+            return api.submission_from_json(data["submission"], learner)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    def submissions(self, learner: str, session: str | None = None) -> list[Submission]:
+        self._mine(learner)
+        query = "" if session is None else "?" + urlencode({"session": session})
+        data = self._call("GET", "submissions" + query)
+        try:
+            return [api.submission_from_json(item, learner) for item in data["submissions"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(REFUSED) from exc
 

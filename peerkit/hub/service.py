@@ -37,6 +37,7 @@ from peerkit.hub.boards import Boards, Changes, board_routes
 from peerkit.hub.groups import GroupsUnavailable, HubGroups
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.consent import PRIVATE, UnknownAudience
+from peerkit.store.submission import NothingToSubmit
 
 ADMIN_URL_ENV = "PEERKIT_DATABASE_ADMIN_URL"
 BIND_ENV = "PEERKIT_SERVICE_BIND"
@@ -269,6 +270,32 @@ class Consents(ApiHandler):
         self.finish({"consents": [api.consent_json(c) for c in consents]})
 
 
+class Submit(ApiHandler):
+    """Submit one answer, as saved now, to the learner's facilitator."""
+
+    async def post(self, session: str, exercise: str) -> None:
+        learner = self.learner
+        self.answer(session, exercise)
+        try:
+            submission = await self.run(self.store.submit, learner, session, exercise)
+        except NothingToSubmit as exc:
+            self.set_status(422)
+            self.finish({"error": str(exc), "nothing": True})
+            return
+        self.parts.changes.notify(learner, session)
+        self.finish({"submission": api.submission_json(submission)})
+
+
+class Submissions(ApiHandler):
+    async def get(self) -> None:
+        learner = self.learner
+        session = self.get_query_argument("session", None)
+        if session is not None and not api.ID.match(session):
+            raise HTTPError(404)
+        found = await self.run(self.store.submissions, learner, session)
+        self.finish({"submissions": [api.submission_json(s) for s in found]})
+
+
 class RevisionCount(ApiHandler):
     async def get(self) -> None:
         self.finish({"count": await self.run(self.store.count_revisions, self.learner)})
@@ -299,6 +326,8 @@ def make_app(parts: Parts, boards: Boards, cookie_secret: str) -> Any:
         (p + f"answers/{one}/consent", ConsentChoice, args),
         (p + f"answers/{one}/consent/history", ConsentHistory, args),
         (p + "consents", Consents, args),
+        (p + f"answers/{one}/submissions", Submit, args),
+        (p + "submissions", Submissions, args),
         (p + "revisions", Revisions, args),
         (p + "revisions/count", RevisionCount, args),
         (p + "draft-secret", DraftSecret, args),

@@ -24,10 +24,12 @@ from peerkit.errors import CourseDataError
 from peerkit.exercises import exercise_types
 from peerkit.exercises.base import Exercise, Part, humanise
 from peerkit.exercises.chime_wheel import ChimeWheel
+from peerkit.exercises.submitting import when_text
 from peerkit.store.answers import is_answered
 from peerkit.store.consent import AUDIENCES, PRIVATE, Consent
 from peerkit.store.protocol import Store
 from peerkit.store.revision import Revision
+from peerkit.store.submission import Submission
 
 __all__ = ["ExerciseEntry", "ModuleEntry", "Part", "Portfolio", "SessionEntry", "collect_portfolio"]
 
@@ -56,6 +58,27 @@ class ExerciseEntry:
     #: Who may see the answer, as the learner chose: "" outside a class.
     audience: str = ""
     audience_changed_at: datetime | None = None
+    #: The times it was submitted to the facilitator, oldest first, with their feedback.
+    submissions: tuple[Submission, ...] = ()
+
+    @property
+    def submitted_note(self) -> str:
+        """'Submitted to your facilitator on 2 Dec 2026 at 14:05.', or "" if never."""
+        if not self.submissions:
+            return ""
+        last = when_text(self.submissions[-1].submitted_at)
+        times = len(self.submissions)
+        more = f" (submitted {times} times in all)" if times > 1 else ""
+        return f"Submitted to your facilitator on {last}{more}."
+
+    @property
+    def feedback(self) -> tuple[tuple[str, str], ...]:
+        """Each piece of the facilitator's feedback: (who and when, the feedback)."""
+        return tuple(
+            (f"Feedback from {note.author}, {when_text(note.given_at)}", note.text)
+            for item in self.submissions
+            for note in item.feedback
+        )
 
     @property
     def shared_with(self) -> str:
@@ -136,6 +159,9 @@ def collect_portfolio(
     histories = _histories(store, learner)
     choices = {(c.session, c.exercise): c for c in store.consents(learner)}
     in_class = store.sharing or bool(choices)
+    submitted: dict[Key, list[Submission]] = {}
+    for item in store.submissions(learner) if in_class else ():
+        submitted.setdefault((item.session, item.exercise), []).append(item)
     modules = []
     for module in course.modules:
         sessions = []
@@ -150,7 +176,7 @@ def collect_portfolio(
                 at = sum(1 for ref in refs if chime_cell is not None and ref.cell < chime_cell)
                 entries.insert(at, _chime_entry(histories.pop(CHIME_KEY, ())))
             if in_class:
-                entries = [_with_choice(entry, choices) for entry in entries]
+                entries = [_with_choice(entry, choices, submitted) for entry in entries]
             sessions.append(SessionEntry(info.id, info.heading, tuple(entries)))
         heading = f"Module {module.number}: {module.title}"
         modules.append(ModuleEntry(module.id, heading, tuple(sessions)))
@@ -163,8 +189,12 @@ def collect_portfolio(
     )
 
 
-def _with_choice(entry: ExerciseEntry, choices: dict[Key, Consent]) -> ExerciseEntry:
-    chosen = choices.get((entry.session_id, entry.id))
+def _with_choice(
+    entry: ExerciseEntry, choices: dict[Key, Consent], submitted: dict[Key, list[Submission]]
+) -> ExerciseEntry:
+    key = (entry.session_id, entry.id)
+    chosen = choices.get(key)
+    entry = replace(entry, submissions=tuple(submitted.get(key, ())))
     if chosen is None:
         return replace(entry, audience=PRIVATE)
     return replace(entry, audience=chosen.audience, audience_changed_at=chosen.changed_at)

@@ -84,6 +84,14 @@ def _exercise(doc: Any, exercise: ExerciseEntry) -> None:
         run.italic = True
     if exercise.shared_with:
         doc.add_paragraph().add_run(exercise.shared_with).italic = True
+    if exercise.submitted_note:
+        doc.add_paragraph().add_run(exercise.submitted_note).italic = True
+    for who, text in exercise.feedback:
+        label = doc.add_paragraph()
+        label.paragraph_format.keep_with_next = True
+        label.add_run(one_line(who)).bold = True
+        for block in paragraphs(text):
+            _lines(doc.add_paragraph(style="Quote"), block)
 
 
 def _part(doc: Any, part: Part) -> None:

@@ -59,6 +59,25 @@ def _answer(
             {"id": r.id, "saved_at": r.saved_at.isoformat(), "value": r.value}
             for r in exercise.revisions
         ],
+        # Work submitted to the facilitator (a class only; absent if never), with feedback.
+        **(
+            {
+                "submissions": [
+                    {
+                        "submitted_at": s.submitted_at.isoformat(),
+                        "revision": s.revision,
+                        "value": s.value,
+                        "feedback": [
+                            {"author": f.author, "given_at": f.given_at.isoformat(), "text": f.text}
+                            for f in s.feedback
+                        ],
+                    }
+                    for s in exercise.submissions
+                ]
+            }
+            if exercise.submissions
+            else {}
+        ),
     }
 
 

@@ -75,6 +75,11 @@ def _exercise(exercise: ExerciseEntry) -> list[str]:
         out.append(f"*{md_escape(saved_note(current.saved_at, len(exercise.revisions)))}*")
     if exercise.shared_with:
         out.append(f"*{md_escape(exercise.shared_with)}*")
+    if exercise.submitted_note:
+        out.append(f"*{md_escape(exercise.submitted_note)}*")
+    for who, text in exercise.feedback:
+        out.append(f"**{md_escape(one_line(who))}**")
+        out.extend(f"> {_paragraph(block)}" for block in paragraphs(text))
     return out
 
 

@@ -23,8 +23,8 @@ from sqlalchemy.pool import StaticPool
 
 from peerkit import paths
 from peerkit.errors import StoreError
-from peerkit.store.answers import decode, encode, normalise
-from peerkit.store.consent import NAMED, Consent, SharedAnswer, checked
+from peerkit.store.answers import decode, encode, is_answered, normalise
+from peerkit.store.consent import FACILITATOR, NAMED, Consent, SharedAnswer, checked
 from peerkit.store.migrations import ensure_schema
 from peerkit.store.postgres import (
     AUDIENCES_OPTION,
@@ -36,7 +36,9 @@ from peerkit.store.postgres import (
 from peerkit.store.revision import Revision
 from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
+from peerkit.store.schema import answer_submissions as submitted
 from peerkit.store.schema import draft_keys
+from peerkit.store.schema import submission_feedback as feedback_rows
 from peerkit.store.sqlite import (
     BRIEF_BUSY_TIMEOUT_MS,
     BUSY_OPTION,
@@ -44,6 +46,13 @@ from peerkit.store.sqlite import (
     WRITE_OPTION,
     install_pragmas,
     prepare_file,
+)
+from peerkit.store.submission import (
+    Feedback,
+    NoSuchSubmission,
+    NothingToSubmit,
+    Submission,
+    checked_feedback,
 )
 
 __all__ = ["AnswerStore", "Revision"]
@@ -146,10 +155,10 @@ class AnswerStore:
         return int(self.engine.get_execution_options().get(BUSY_OPTION, BUSY_TIMEOUT_MS))
 
     @contextmanager
-    def _write(self, learner: str | None = None) -> Iterator[Connection]:
+    def _write(self, learner: str | None = None, **shared: Any) -> Iterator[Connection]:
         """One write transaction, acting for ``learner`` (PostgreSQL's row security)."""
         try:
-            options: dict[str, Any] = {WRITE_OPTION: True, LEARNER_OPTION: learner}
+            options: dict[str, Any] = {WRITE_OPTION: True, LEARNER_OPTION: learner, **shared}
             with self.engine.connect().execution_options(**options) as conn, conn.begin():
                 yield conn
         except SQLAlchemyError as exc:
@@ -419,6 +428,116 @@ class AnswerStore:
                 )
             )
         return shared
+
+    # --- work submitted to the facilitator, and the feedback on it ------------
+    def submit(self, learner: str, session: str, exercise: str) -> Submission:
+        """Freeze the answer as saved now, for the learner's facilitator to read.
+
+        Submitting an unchanged answer again returns the earlier submission. Raises
+        NothingToSubmit when the answer is blank.
+        """
+        with self._write(learner) as conn:
+            current = conn.execute(_newest(learner, session, exercise)).first()
+            if current is None or not is_answered(decode(current.value)):
+                raise NothingToSubmit("Write your answer before you submit it.")
+            last = conn.execute(_newest(learner, session, exercise, submitted)).first()
+            if last is not None and last.revision == current.id:
+                return _submission(last, ())
+            submitted_at = datetime.now(UTC)
+            result = conn.execute(
+                submitted.insert().values(
+                    learner=learner,
+                    session=session,
+                    exercise=exercise,
+                    revision=current.id,
+                    value=current.value,
+                    submitted_at=submitted_at,
+                )
+            )
+            key = result.inserted_primary_key
+            if key is None:
+                raise StoreError("Could not write to the answers database.")
+        value = decode(current.value)
+        return Submission(int(key[0]), learner, session, exercise, current.id, value, submitted_at)
+
+    def submissions(self, learner: str, session: str | None = None) -> list[Submission]:
+        """The learner's submissions (optionally one session's), each with its feedback."""
+        with self._read(learner) as conn:
+            return _submissions(conn, submitted.c.learner == learner, session)
+
+    def submitted_work(
+        self, viewer: str, learners: Collection[str], session: str | None = None
+    ) -> list[Submission]:
+        """What ``learners`` submitted, with its feedback: a facilitator's board, oldest first."""
+        who = sorted(set(learners))
+        if not who:
+            return []
+        options = {VISIBLE_OPTION: who, AUDIENCES_OPTION: [FACILITATOR]}
+        with self._read(viewer, **options) as conn:
+            return _submissions(conn, submitted.c.learner.in_(who), session)
+
+    def give_feedback(
+        self, viewer: str, learners: Collection[str], submission: int, text: str
+    ) -> Feedback:
+        """Add ``viewer``'s feedback to a submission by one of ``learners``.
+
+        Raises FeedbackRejected for blank or overlong text, NoSuchSubmission when the
+        submission is not one of theirs.
+        """
+        text = checked_feedback(text)
+        who = sorted(set(learners))
+        options = {VISIBLE_OPTION: who, AUDIENCES_OPTION: [FACILITATOR]}
+        with self._write(viewer, **options) as conn:
+            row = conn.execute(
+                select(submitted.c.learner).where(
+                    submitted.c.id == submission, submitted.c.learner.in_(who)
+                )
+            ).first()
+            if row is None:
+                raise NoSuchSubmission("That submission is not one you can give feedback on.")
+            given_at = datetime.now(UTC)
+            result = conn.execute(
+                feedback_rows.insert().values(
+                    submission=submission,
+                    learner=row.learner,
+                    author=viewer,
+                    text=text,
+                    given_at=given_at,
+                )
+            )
+            key = result.inserted_primary_key
+            if key is None:
+                raise StoreError("Could not write to the answers database.")
+        return Feedback(int(key[0]), submission, viewer, text, given_at)
+
+
+def _submissions(conn: Connection, who: Any, session: str | None) -> list[Submission]:
+    """Submissions matching ``who`` (and ``session``), each with its feedback, oldest first."""
+    query = select(submitted).where(who)
+    if session is not None:
+        query = query.where(submitted.c.session == session)
+    rows = conn.execute(query.order_by(submitted.c.id)).all()
+    if not rows:
+        return []
+    given: dict[int, list[Feedback]] = {}
+    notes = conn.execute(
+        select(feedback_rows)
+        .where(feedback_rows.c.submission.in_([row.id for row in rows]))
+        .order_by(feedback_rows.c.id)
+    )
+    for note in notes:
+        given.setdefault(note.submission, []).append(
+            Feedback(note.id, note.submission, note.author, note.text, _aware(note.given_at))
+        )
+    return [_submission(row, tuple(given.get(row.id, ()))) for row in rows]
+
+
+def _submission(row: Any, feedback: tuple[Feedback, ...]) -> Submission:
+    value = decode(row.value)
+    at = _aware(row.submitted_at)
+    return Submission(
+        row.id, row.learner, row.session, row.exercise, row.revision, value, at, feedback
+    )
 
 
 def _one_answer(

@@ -21,7 +21,9 @@ from peerkit.errors import StoreError
 from peerkit.store.postgres import LEARNER_OPTION
 from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
+from peerkit.store.schema import answer_submissions as submissions
 from peerkit.store.schema import draft_keys
+from peerkit.store.schema import submission_feedback as feedback
 from peerkit.store.sqlite import BUSY_OPTION, BUSY_TIMEOUT_MS, WRITE_OPTION
 
 _SCRUB = (
@@ -62,7 +64,7 @@ def count_revisions(engine: Engine, learner: str) -> int:
 
 
 def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
-    """Delete every revision, sharing choice and the draft key of ``learner`` at once.
+    """Delete every revision, sharing choice, submission and the draft key of ``learner`` at once.
 
     Returns how many revisions were removed.
 
@@ -79,6 +81,9 @@ def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
             conn.execute(delete(draft_keys).where(draft_keys.c.learner == learner))
             # With the answers gone, so is every choice about who could see them.
             conn.execute(delete(consents).where(consents.c.learner == learner))
+            # And every submitted copy, with the feedback written on it.
+            conn.execute(delete(feedback).where(feedback.c.learner == learner))
+            conn.execute(delete(submissions).where(submissions.c.learner == learner))
     except SQLAlchemyError as exc:
         raise StoreError("Could not erase the answers.") from exc
     if sqlite:

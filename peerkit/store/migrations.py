@@ -7,7 +7,15 @@ from collections.abc import Callable
 from sqlalchemy import Connection, select
 
 from peerkit.errors import StoreError
-from peerkit.store.schema import SCHEMA_VERSION, answer_consent, draft_keys, meta, metadata
+from peerkit.store.schema import (
+    SCHEMA_VERSION,
+    answer_consent,
+    answer_submissions,
+    draft_keys,
+    meta,
+    metadata,
+    submission_feedback,
+)
 
 #: MIGRATIONS[n] upgrades a database from version n to n + 1, inside one transaction.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
@@ -23,8 +31,15 @@ def _add_answer_consent(conn: Connection) -> None:
     answer_consent.create(conn, checkfirst=True)
 
 
+def _add_submissions(conn: Connection) -> None:
+    """Version 3 -> 4: submissions to the facilitator, and their feedback."""
+    answer_submissions.create(conn, checkfirst=True)
+    submission_feedback.create(conn, checkfirst=True)
+
+
 MIGRATIONS[1] = _add_draft_keys
 MIGRATIONS[2] = _add_answer_consent
+MIGRATIONS[3] = _add_submissions
 
 
 def ensure_schema(conn: Connection) -> int:

@@ -15,6 +15,9 @@ sharing choices the board shows). Two more policies, for SELECT only, then let a
 row through: a consent row of a visible learner, and a revision of a visible
 learner whose answer's newest consent row is one of those choices. So a board
 query that forgot a condition still cannot show an answer its learner kept private.
+Work submitted to a facilitator, and the feedback on it, is let through the same
+way only when those choices include the facilitator's; a facilitator may add
+feedback only for a learner they may see.
 
 The store's day-to-day role should not own the tables (``AnswerStore(admin_url=)``):
 then even a statement that forgot its WHERE clause, or a role that ran
@@ -39,9 +42,17 @@ AUDIENCES_OPTION = "peerkit_audiences"
 VISIBLE_SETTING = "peerkit.visible"
 AUDIENCES_SETTING = "peerkit.audiences"
 #: Tables whose rows belong to one learner each (each has a ``learner`` column).
-LEARNER_TABLES = ("answer_revisions", "draft_keys", "answer_consent")
+LEARNER_TABLES = (
+    "answer_revisions",
+    "draft_keys",
+    "answer_consent",
+    "answer_submissions",
+    "submission_feedback",
+)
 POLICY = "peerkit_own_rows"
 SHARED_POLICY = "peerkit_shared_rows"
+FEEDBACK_POLICY = "peerkit_feedback_rows"
+SUBMISSION_TABLES = ("answer_submissions", "submission_feedback")
 
 
 def _json_list(setting: str) -> str:
@@ -53,8 +64,13 @@ def _json_list(setting: str) -> str:
 
 
 VISIBLE = _json_list(VISIBLE_SETTING)
+#: A facilitator's board: submitted work is shown only where the choices include
+#: the facilitator's (never on a group's board).
+FOR_FACILITATOR = f"learner IN {VISIBLE} AND 'facilitator' IN {_json_list(AUDIENCES_SETTING)}"
 SHARED_CONDITIONS = {
     "answer_consent": f"learner IN {VISIBLE}",
+    "answer_submissions": FOR_FACILITATOR,
+    "submission_feedback": FOR_FACILITATOR,
     "answer_revisions": (
         f"learner IN {VISIBLE} AND ("
         "SELECT c.audience FROM answer_consent c WHERE c.learner = answer_revisions.learner "
@@ -105,6 +121,12 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
                 f"CREATE POLICY {SHARED_POLICY} ON {table} FOR SELECT "
                 f"USING ({SHARED_CONDITIONS[table]})"
             )
+    # A facilitator writes feedback on the work of the learners they may see.
+    conn.exec_driver_sql(f"DROP POLICY IF EXISTS {FEEDBACK_POLICY} ON submission_feedback")
+    conn.exec_driver_sql(
+        f"CREATE POLICY {FEEDBACK_POLICY} ON submission_feedback FOR INSERT "
+        f"WITH CHECK ({FOR_FACILITATOR})"
+    )
     if app_role:
         role = quote(app_role)
         # Revisions are only ever added or erased, never changed: no UPDATE.
@@ -112,6 +134,9 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON draft_keys TO {role}")
         # Consent is the same: each change is a new row, so every change is kept.
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON answer_consent TO {role}")
-        conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE answer_revisions_id_seq TO {role}")
-        conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE answer_consent_id_seq TO {role}")
+        # Submissions and feedback too: a submitted copy is never edited.
+        for table in SUBMISSION_TABLES:
+            conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON {table} TO {role}")
+        for table in ("answer_revisions", "answer_consent", *SUBMISSION_TABLES):
+            conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {role}")
         conn.exec_driver_sql(f"GRANT SELECT ON peerkit_meta TO {role}")

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from peerkit.store.consent import Consent
 from peerkit.store.revision import Revision
+from peerkit.store.submission import Submission
 
 
 class Store(Protocol):
@@ -47,6 +48,10 @@ class Store(Protocol):
     def consent(self, learner: str, session: str, exercise: str) -> Consent | None: ...
 
     def consents(self, learner: str) -> list[Consent]: ...
+
+    def submit(self, learner: str, session: str, exercise: str) -> Submission: ...
+
+    def submissions(self, learner: str, session: str | None = None) -> list[Submission]: ...
 
     @property
     def sharing(self) -> bool:

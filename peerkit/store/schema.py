@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 
 #: Bump when the tables change, and add a step to ``migrations.MIGRATIONS``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -63,4 +63,33 @@ answer_consent = Table(
     Column("audience", String(32), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
     Index("ix_answer_consent_lookup", "learner", "session", "exercise", "id"),
+)
+
+#: Answers submitted to the learner's facilitator (an essay): each a frozen copy of
+#: the answer as saved then, never changed. Added in version 4.
+answer_submissions = Table(
+    "answer_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner", String(200), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("exercise", String(100), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Index("ix_answer_submissions_lookup", "learner", "session", "exercise", "id"),
+)
+
+#: A facilitator's feedback on a submission; ``learner`` is the submission's (whose
+#: data it is: erased with it). Each is a new row. Added in version 4.
+submission_feedback = Table(
+    "submission_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("submission", Integer, nullable=False),
+    Column("learner", String(200), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Index("ix_submission_feedback_lookup", "learner", "submission"),
 )

@@ -606,6 +606,74 @@ function shareControl(sharing, send, view) {
   };
 }
 
+// --- submitting to the facilitator, and their feedback (in a class only) ------
+function submitControl(state, send, view, flush) {
+  const box = el("div", { class: "peerkit-submit" });
+  const heading = el("p", { class: "peerkit-submit-heading", text: "Submit to my facilitator" });
+  const hint = el("p", {
+    class: "govuk-hint",
+    text: "When you submit, your facilitator sees this work as it is saved now, with your name. Changes you make afterwards are not sent unless you submit again.",
+  });
+  const button = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-submit-button", text: "Submit to my facilitator" });
+  const message = el("p", { class: "peerkit-submit-message", role: "status" });
+  const feedback = el("div", { class: "peerkit-feedback" });
+  box.append(heading, hint, button, message, feedback);
+  let items = state.items || [];
+  const show = () => {
+    const latest = items[0];
+    if (!message.classList.contains("peerkit-submit-error")) {
+      message.textContent = latest ? `You submitted this on ${latest.when}.` : (state.error || "");
+    }
+    feedback.replaceChildren();
+    const notes = items.flatMap((item) => item.feedback.map((note) => ({ ...note, on: item.when })));
+    if (!notes.length) return;
+    feedback.append(el("h4", { class: "peerkit-feedback-heading", text: "Feedback from your facilitator" }));
+    const list = el("ul", { class: "peerkit-feedback-list" });
+    for (const note of notes) {
+      list.append(
+        el(
+          "li",
+          {},
+          el("p", { class: "peerkit-feedback-who", text: `${note.author}, ${note.when} (on the work you submitted on ${note.on})` }),
+          el("p", { class: "peerkit-feedback-text", text: note.text }),
+        ),
+      );
+    }
+    feedback.append(list);
+  };
+  button.addEventListener("click", () => {
+    flush();
+    message.classList.remove("peerkit-submit-error");
+    message.textContent = "Submitting\u2026";
+    button.disabled = true;
+    if (!send({ type: "submit", view })) {
+      button.disabled = false;
+      message.classList.add("peerkit-submit-error");
+      message.textContent = "Your work could not be submitted: the course is not connected. It is still here. Please try again.";
+    }
+  });
+  show();
+  return {
+    node: box,
+    reply(answer) {
+      button.disabled = false;
+      if (answer.type === "submitted") {
+        items = answer.state.items || [];
+        message.classList.remove("peerkit-submit-error");
+        show();
+        message.textContent = `Submitted to your facilitator on ${answer.when}.`;
+      } else {
+        message.classList.add("peerkit-submit-error");
+        message.textContent = answer.message;
+      }
+    },
+    update(next) {
+      items = next.items || [];
+      show();
+    },
+  };
+}
+
 function render({ model, el: root }) {
   const spec = model.get("spec") || {};
   const view = uid("view");
@@ -707,6 +775,14 @@ function render({ model, el: root }) {
     share = shareControl(sharing, send, view);
     root.append(share.node);
   }
+  let submitter = null;
+  const offerSubmit = () => {
+    const state = model.get("submission") || {};
+    if (!Array.isArray(state.items)) return;
+    if (submitter) return submitter.update(state);
+    submitter = submitControl(state, send, view, () => saveNow());
+    root.append(submitter.node);
+  };
 
   const sendLatest = () => {
     if (!unsaved()) return;
@@ -807,6 +883,10 @@ function render({ model, el: root }) {
       if (share) share.reply(message);
       return;
     }
+    if (message.type === "submitted" || message.type === "submit-failed") {
+      if (submitter) submitter.reply(message);
+      return;
+    }
     if (message.type === "saved" || message.type === "refused") {
       const told = (other) =>
         showNotice({
@@ -868,6 +948,7 @@ function render({ model, el: root }) {
   window.addEventListener("online", () => unsaved() && sendLatest());
 
   model.on("change:panels", applyPanels);
+  model.on("change:submission", offerSubmit);
   model.on("change:values", () => {
     if (!unsaved()) {
       base = model.get("revision") || base;
@@ -882,6 +963,7 @@ function render({ model, el: root }) {
   // --- first draw: the saved answer, then any draft this browser kept ---
   applyValues(model.get("values"));
   applyPanels();
+  offerSubmit();
   const told = model.get("status") || {};
   setStatus(told.state || "idle", told.text || "", { error: Boolean(told.error) });
   if (autosave) {

@@ -1,0 +1,216 @@
+"""Work submitted to a facilitator, and their feedback, in the store.
+
+A submission is a frozen copy of the answer as saved then; the facilitators of the
+learner's groups read it and write feedback; nobody else sees either. The learner's
+side runs on SQLite, PostgreSQL and through the hub service; the facilitator's on
+the databases (the service's boards call it: tests/classroom/test_submissions.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from peerkit.store.answer_store import AnswerStore
+from peerkit.store.postgres import AUDIENCES_OPTION, LEARNER_OPTION, VISIBLE_OPTION
+from peerkit.store.protocol import Store
+from peerkit.store.submission import (
+    MAX_FEEDBACK_CHARS,
+    FeedbackRejected,
+    NoSuchSubmission,
+    NothingToSubmit,
+)
+
+S, E = "m1s6", "essay-planner"
+ESSAY = {"draft": "My recovery story, first draft."}
+
+
+@pytest.fixture(params=["sqlite", "postgres", "service"])
+def learner_side(
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[Callable[[str], Store], Callable[[], str]]]:
+    if request.param == "sqlite":
+        store = AnswerStore("sqlite:///:memory:")
+        names = iter(range(10_000))
+        yield (lambda _learner: store), (lambda: f"learner-{next(names)}")
+        store.close()
+        return
+    running = request.getfixturevalue("running_class")
+    if request.param == "postgres":
+        from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
+
+        pg = running.classroom.postgres
+        store = AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE))
+        yield (lambda _learner: store), running.new_learner
+        store.close()
+        return
+    yield running.store_for, running.new_learner
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> Iterator[tuple[AnswerStore, object]]:
+    if request.param == "sqlite":
+        with AnswerStore("sqlite:///:memory:") as store:
+            yield store, None
+        return
+    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
+
+    running = request.getfixturevalue("running_class")
+    pg = running.classroom.postgres
+    with AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE)) as store:
+        yield store, running
+
+
+def people(running: object, *stems: str) -> list[str]:
+    if running is None:
+        return [f"{stem}-local" for stem in stems]
+    return [running.new_learner(stem) for stem in stems]  # type: ignore[attr-defined]
+
+
+def test_a_submission_is_frozen_when_made(learner_side) -> None:
+    make, new_learner = learner_side
+    learner = new_learner()
+    store = make(learner)
+    with pytest.raises(NothingToSubmit):
+        store.submit(learner, S, E)  # nothing written yet
+    store.save(learner, S, E, {"draft": "   "})
+    with pytest.raises(NothingToSubmit):
+        store.submit(learner, S, E)  # blank is nothing
+    saved = store.save(learner, S, E, ESSAY)
+    first = store.submit(learner, S, E)
+    assert (first.value, first.revision) == (ESSAY, saved.id)
+    assert store.submit(learner, S, E).id == first.id  # unchanged: the same submission
+    store.save(learner, S, E, {"draft": "Rewritten after submitting."})
+    [kept] = store.submissions(learner, S)
+    assert kept.value == ESSAY  # the later edit did not change what was submitted
+    second = store.submit(learner, S, E)
+    assert second.id != first.id
+    assert [s.value for s in store.submissions(learner)] == [
+        ESSAY,
+        {"draft": "Rewritten after submitting."},
+    ]
+    assert store.submissions(learner, "m1s11") == []
+
+
+def test_only_the_learners_facilitator_reads_it_and_gives_feedback(database) -> None:
+    store, running = database
+    alice, bob, fran, tess = people(running, "alice", "bob", "fran", "tess")
+    store.save(alice, S, E, ESSAY)
+    made = store.submit(alice, S, E)
+    store.save(bob, S, E, {"draft": "bob's essay"})
+    store.submit(bob, S, E)
+
+    [seen] = store.submitted_work(fran, {alice}, S)  # fran facilitates alice, not bob
+    assert (seen.learner, seen.value) == (alice, ESSAY)
+    assert store.submitted_work(tess, set(), S) == []
+    with pytest.raises(NoSuchSubmission):
+        store.give_feedback(tess, {bob}, made.id, "not tess's to mark")
+    with pytest.raises(FeedbackRejected):
+        store.give_feedback(fran, {alice}, made.id, "  \n ")
+    with pytest.raises(FeedbackRejected) as refused:
+        store.give_feedback(fran, {alice}, made.id, "x" * (MAX_FEEDBACK_CHARS + 1))
+    assert "x" * 20 not in str(refused.value)
+
+    note = store.give_feedback(fran, {alice}, made.id, "  A clear story: well done.\n")
+    assert note.text == "A clear story: well done."
+    [mine] = store.submissions(alice, S)
+    assert [(f.author, f.text) for f in mine.feedback] == [(fran, "A clear story: well done.")]
+    assert all(not s.feedback for s in store.submissions(bob))  # bob sees none of it
+    assert [s.learner for s in store.submitted_work(fran, {alice, bob}, S)] == [alice, bob]
+
+
+def test_erase_removes_submissions_and_their_feedback(database) -> None:
+    store, running = database
+    alice, fran = people(running, "alice", "fran")
+    store.save(alice, S, E, ESSAY)
+    made = store.submit(alice, S, E)
+    store.give_feedback(fran, {alice}, made.id, "Thank you for sharing this.")
+    store.erase_learner(alice)
+    assert store.submissions(alice) == []
+    assert store.submitted_work(fran, {alice}) == []
+
+
+def test_postgres_shows_submissions_only_to_a_facilitators_board(database) -> None:
+    """Any query at all, in a board's transaction, sees submissions only as allowed."""
+    store, running = database
+    if running is None:
+        pytest.skip("row-level security is PostgreSQL's")
+    alice, bob, fran = people(running, "alice", "bob", "fran")
+    store.save(alice, S, E, ESSAY)
+    made = store.submit(alice, S, E)
+    store.give_feedback(fran, {alice}, made.id, "Some feedback.")
+
+    def rows(table: str, **options: object) -> int:
+        conn = store.engine.connect().execution_options(**options)
+        with conn, conn.begin():
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+    board = {LEARNER_OPTION: fran, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: ["facilitator"]}
+    group_board = {LEARNER_OPTION: bob, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: ["group"]}
+    for table in ("answer_submissions", "submission_feedback"):
+        assert rows(table, **board) == 1
+        assert rows(table, **group_board) == 0  # a group's board never shows them
+        assert rows(table, **{LEARNER_OPTION: bob}) == 0  # nor another learner
+        assert rows(table, **{LEARNER_OPTION: alice}) == 1  # their owner sees them
+    # Feedback for a learner outside the facilitator's groups is refused by the database.
+    conn = store.engine.connect().execution_options(
+        **{LEARNER_OPTION: fran, VISIBLE_OPTION: [bob], AUDIENCES_OPTION: ["facilitator"]}
+    )
+    with pytest.raises(Exception, match="row-level security"), conn, conn.begin():
+        conn.execute(
+            text(
+                "INSERT INTO submission_feedback (submission, learner, author, text, given_at) "
+                "VALUES (:s, :l, :a, 'forged', now())"
+            ),
+            {"s": made.id, "l": alice, "a": fran},
+        )
+
+
+def test_a_version_3_database_gains_submissions(tmp_path: Path) -> None:
+    """An answers file from before submissions opens, keeps its answers and can submit."""
+    path = tmp_path / "answers.db"
+    with AnswerStore(f"sqlite:///{path}") as store:
+        store.save("lee", S, E, ESSAY)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE answer_submissions"))
+        conn.execute(text("DROP TABLE submission_feedback"))
+        conn.execute(text("UPDATE peerkit_meta SET value = '3' WHERE key = 'schema_version'"))
+    engine.dispose()
+    with AnswerStore(f"sqlite:///{path}") as store:
+        assert store.latest("lee", S, E).value == ESSAY
+        assert store.submit("lee", S, E).value == ESSAY
+
+
+def test_the_portfolio_shows_submissions_and_feedback() -> None:
+    from peerkit.course.data import load_course
+    from peerkit.portfolio import export_portfolio
+
+    course = load_course()
+    with AnswerStore("sqlite:///:memory:") as store:
+        store.save("lee", S, E, ESSAY)
+        made = store.submit("lee", S, E)
+        store.give_feedback("fran", {"lee"}, made.id, "Well structured.\n\nSay more about CHIME.")
+        store.set_consent("lee", S, E, "private")  # no row: outside a class, nothing said
+        assert (
+            "Submitted to your facilitator"
+            not in export_portfolio("md", "lee", store, course).decode()
+        )
+        store.set_consent("lee", S, E, "facilitator")  # a choice: the portfolio is a class's
+        markdown = export_portfolio("md", "lee", store, course).decode()
+        assert "Submitted to your facilitator on " in markdown
+        assert "**Feedback from fran, " in markdown
+        assert "> Say more about CHIME." in markdown
+        html = export_portfolio("html", "lee", store, course).decode()
+        assert "Feedback from fran" in html and "<p>Say more about CHIME.</p>" in html
+        record = json.loads(export_portfolio("json", "lee", store, course))
+        essay = next(a for a in record["answers"] if a["exercise"] == E)
+        [submitted] = essay["submissions"]
+        assert submitted["value"] == ESSAY
+        assert [f["text"] for f in submitted["feedback"]] == [
+            "Well structured.\n\nSay more about CHIME."
+        ]
