@@ -10,7 +10,8 @@ from peerkit.store.answers import MAX_ANSWER_CHARS
 
 from .learner import open_session
 
-SELF_CARE = load_course().session("m2s5")
+COURSE = load_course()
+SELF_CARE = COURSE.session("m2s5")
 
 
 def _open_self_care(course_server, page) -> None:
@@ -88,3 +89,19 @@ def test_outside_a_class_no_sharing_is_offered(course_server, page):
     assert page.locator(".peerkit-exercise").count() > 0
     assert page.locator(".peerkit-share").count() == 0
     assert "Who can see this" not in page.content()
+
+
+def test_outside_a_class_there_is_no_facilitator_to_submit_to(course_server, page):
+    """The final assignment is written and saved, with no "Submit to my facilitator"."""
+    final = COURSE.session("m1s11")
+    open_session(
+        page, course_server.page_url(final.notebook), len(exercise_ids(final.notebook_path()))
+    )
+    assignment = page.get_by_role("textbox", name="Your final assignment: my")
+    assignment.fill("Written on my own machine")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.peerkit-exercise .peerkit-status')]"
+        ".some(s => /^Saved /.test(s.textContent))"
+    )
+    assert page.locator(".peerkit-submit").count() == 0
+    assert page.get_by_role("button", name="Submit to my facilitator").count() == 0

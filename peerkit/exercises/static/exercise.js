@@ -612,11 +612,11 @@ function submitControl(state, send, view, flush) {
   const heading = el("p", { class: "peerkit-submit-heading", text: "Submit to my facilitator" });
   const hint = el("p", {
     class: "govuk-hint",
-    text: "When you submit, your facilitator sees this work as it is saved now, with your name. Changes you make afterwards are not sent unless you submit again.",
+    text: "Submitting sends your facilitator a copy of this work as it is now, with your name, whatever you chose under \u201cWho can see this\u201d. Changes you make afterwards are not sent unless you submit again.",
   });
   const button = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-submit-button", text: "Submit to my facilitator" });
   const message = el("p", { class: "peerkit-submit-message", role: "status" });
-  const feedback = el("div", { class: "peerkit-feedback" });
+  const feedback = el("div", { class: "peerkit-review" });
   box.append(heading, hint, button, message, feedback);
   let items = state.items || [];
   const show = () => {
@@ -627,15 +627,15 @@ function submitControl(state, send, view, flush) {
     feedback.replaceChildren();
     const notes = items.flatMap((item) => item.feedback.map((note) => ({ ...note, on: item.when })));
     if (!notes.length) return;
-    feedback.append(el("h4", { class: "peerkit-feedback-heading", text: "Feedback from your facilitator" }));
-    const list = el("ul", { class: "peerkit-feedback-list" });
+    feedback.append(el("h4", { class: "peerkit-review-heading", text: "Feedback from your facilitator" }));
+    const list = el("ul", { class: "peerkit-review-list" });
     for (const note of notes) {
       list.append(
         el(
           "li",
           {},
-          el("p", { class: "peerkit-feedback-who", text: `${note.author}, ${note.when} (on the work you submitted on ${note.on})` }),
-          el("p", { class: "peerkit-feedback-text", text: note.text }),
+          el("p", { class: "peerkit-review-who", text: `${note.author}, ${note.when} (on the work you submitted on ${note.on})` }),
+          el("p", { class: "peerkit-review-text", text: note.text }),
         ),
       );
     }

@@ -1,0 +1,135 @@
+"""Essays with feedback, over HTTP against the real hub, service and PostgreSQL.
+
+Each test makes its own group: learners A and B with facilitator F, and another
+group's facilitator G. A submits an essay; who can read it, by every path; the
+submitted copy stays as it was; F's feedback reaches A and nobody else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+
+import pytest
+
+from peerkit.hub import api
+from tests.running_class import wait_until
+
+S, E = "m1s6", "essay-planner"
+BOARD = f"/services/{api.SERVICE_NAME}/board/"
+CANARY = "CANARY-essay-for-the-facilitator"
+PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture
+def group(running_class):
+    rc = running_class
+    a, b, f, g = (rc.new_learner(stem) for stem in ("a", "b", "f", "g"))
+    rc.new_group([a, b], (f,))
+    rc.new_group([rc.new_learner("other")], (g,))
+    # The service reads the hub's groups again within half a second of a new name.
+    for facilitator in (f, g):
+        wait_until(lambda who=facilitator: submitted_page(rc, who)[0] == 200, timeout=10)
+    return rc, a, b, f, g
+
+
+def write(rc, who: str, words: str) -> None:
+    body = {"value": {"draft": words}, "base": None}
+    status, data = rc.service_call("PUT", f"answers/{S}/{E}", rc.token_for(who), body)
+    assert status == 200, (status, data)
+
+
+def submit(rc, who: str) -> dict:
+    status, data = rc.service_call("POST", f"answers/{S}/{E}/submissions", rc.token_for(who), {})
+    assert status == 200, (status, data)
+    return data["submission"]
+
+
+def submitted_page(rc, who: str) -> tuple[int, str]:
+    status, data = rc.call("GET", f"{BOARD}{S}/submitted", rc.token_for(who))
+    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
+def give_feedback(rc, who: str, submission: int, text: str) -> tuple[int, str]:
+    form = urllib.parse.urlencode({"submission": submission, "feedback": text}).encode()
+    status, data = rc.call(
+        "POST", f"{BOARD}{S}/submitted", rc.token_for(who), raw=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
+def everything(rc, who: str) -> str:
+    """All that ``who`` can read from the service's API and boards, as one text."""
+    token = rc.token_for(who)
+    out = []
+    for path in ("submissions", f"submissions?session={S}", "answers", "revisions", "consents"):
+        out.append(json.dumps(rc.service_call("GET", path, token)[1]))
+    for tail in ("board/", f"board/{S}", f"board/{S}/fragment", f"board/{S}/submitted",
+                 "group/", f"group/{S}", f"group/{S}/fragment"):  # fmt: skip
+        data = rc.call("GET", f"/services/{api.SERVICE_NAME}/{tail}", token)[1]
+        out.append(data.decode() if isinstance(data, bytes) else json.dumps(data))
+    return "\n".join(out)
+
+
+def test_submitted_work_reaches_the_facilitator_only_and_stays_as_submitted(group) -> None:
+    rc, a, b, f, g = group
+    write(rc, a, CANARY)
+    status, page = submitted_page(rc, f)
+    assert status == 200 and CANARY not in page  # saved is not submitted
+    made = submit(rc, a)
+    assert made["value"] == {"draft": CANARY} and made["feedback"] == []
+
+    status, page = submitted_page(rc, f)
+    assert status == 200 and CANARY in page and a in page  # with A's name
+    for who in (b, g):
+        assert CANARY not in everything(rc, who), f"{who} could read A's submitted essay"
+    assert submitted_page(rc, b)[0] == 403  # B facilitates nobody
+
+    # A goes on writing: F still reads the essay as A submitted it.
+    write(rc, a, "A rewrite, not yet submitted")
+    status, page = submitted_page(rc, f)
+    assert CANARY in page and "A rewrite" not in page
+    again = submit(rc, a)
+    assert again["id"] != made["id"]
+    assert "A rewrite" in submitted_page(rc, f)[1]
+
+
+def test_feedback_reaches_the_learner_escaped_and_nobody_else(group) -> None:
+    rc, a, b, f, g = group
+    write(rc, a, "My recovery story")
+    made = submit(rc, a)
+
+    status, _ = give_feedback(rc, g, made["id"], "G facilitates another group")
+    assert status == 403
+    status, page = give_feedback(rc, f, made["id"], "   ")
+    assert status == 422 and "Write some feedback before you send it." in page
+
+    words = f"Thoughtful work. {PAYLOAD}"
+    status, page = give_feedback(rc, f, made["id"], words)
+    assert status == 200, page  # the redirect is followed to the page again
+    assert "Your feedback has been sent." in page
+    assert PAYLOAD not in page and "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+
+    status, data = rc.service_call("GET", f"submissions?session={S}", rc.token_for(a))
+    [mine] = data["submissions"]
+    assert [(n["author"], n["text"]) for n in mine["feedback"]] == [(f, words)]
+    for who in (b, g):
+        assert "Thoughtful work." not in everything(rc, who)
+    status, data = rc.service_call("GET", "submissions", rc.token_for(b))
+    assert status == 200 and data == {"submissions": []}
+
+
+def test_bad_submissions_are_refused_without_echoing(group) -> None:
+    rc, a, _, f, _ = group
+    token = rc.token_for(a)
+    status, data = rc.service_call("POST", f"answers/{S}/{E}/submissions", token, {})
+    assert status == 422 and data["error"] == "Write your answer before you submit it."
+    status, _ = rc.service_call("POST", f"answers/{S}/no-such/submissions", token, {})
+    assert status == 404
+    status, page = give_feedback(rc, f, 999_999_999, "feedback on nothing")
+    assert status == 403 and "feedback on nothing" not in page
+    status, page = give_feedback(rc, f, "not-a-number", "x")  # type: ignore[arg-type]
+    assert status == 400
+    assert not re.search(r"Traceback|Error:", page)
