@@ -88,6 +88,25 @@ class Session:
             exercise.on_saved.append(self._progress.record)
         return exercise
 
+    def group_agreement(self) -> Any:
+        """The agreement of the learner's group for this module, at the top (a class only)."""
+        return self._show(self._group_agreement)
+
+    def _group_agreement(self) -> Any:
+        import ipywidgets as widgets
+
+        from peerkit.errors import StoreError
+        from peerkit.pages.agreement import agreement_html
+
+        module = next(m for m in self.course.modules if m.id == self.info.module_id)
+        try:
+            found = self.store.group_agreements(self.learner, module.id)
+        except StoreError:
+            found = []
+        box = widgets.HTML(agreement_html(found, f"Module {module.number}"))
+        box.add_class("peerkit-agreement-box")
+        return box
+
     def progress_bar(self) -> Any:
         """The page's progress bar, counting this session's exercises (made once)."""
         return self._show(self._progress_bar)
@@ -223,4 +242,6 @@ def open_session(session_id: str) -> Session:
 
         display(lab_overview(session.course, session.info))
     display(session.progress_bar())
+    if session.store.sharing:
+        display(session.group_agreement())
     return session

@@ -1,4 +1,4 @@
-"""Work submitted to a facilitator, and their feedback, in the store.
+"""Work submitted to a facilitator, their feedback, and group agreements, in the store.
 
 A submission is a frozen copy of the answer as saved then; the facilitators of the
 learner's groups read it and write feedback; nobody else sees either. The learner's
@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from peerkit.store.agreement import MAX_AGREEMENT_CHARS, AgreementRejected
 from peerkit.store.answer_store import AnswerStore
-from peerkit.store.postgres import AUDIENCES_OPTION, LEARNER_OPTION, VISIBLE_OPTION
+from peerkit.store.postgres import (
+    AUDIENCES_OPTION,
+    COHORTS_OPTION,
+    LEARNER_OPTION,
+    VISIBLE_OPTION,
+)
 from peerkit.store.protocol import Store
 from peerkit.store.submission import (
     MAX_FEEDBACK_CHARS,
@@ -214,3 +220,72 @@ def test_the_portfolio_shows_submissions_and_feedback() -> None:
         assert [f["text"] for f in submitted["feedback"]] == [
             "Well structured.\n\nSay more about CHIME."
         ]
+
+
+def test_a_groups_agreement_keeps_every_version_and_is_read_only_in_the_group(database) -> None:
+    store, running = database
+    fran, tess, alice = people(running, "fran", "tess", "alice")
+    monday, tuesday = people(running, "monday", "tuesday")
+    assert store.agreements(alice, [monday], "m2") == []
+    first = store.set_agreement(fran, monday, "m2", "  We listen without judging.\n")
+    assert first.text == "We listen without judging."
+    assert store.set_agreement(fran, monday, "m2", first.text).id == first.id  # unchanged
+    store.set_agreement(fran, monday, "m2", "We listen without judging.\nWe keep time.")
+    store.set_agreement(tess, tuesday, "m2", "Tuesday's own agreement")
+    [seen] = store.agreements(alice, [monday], "m2")
+    assert (seen.text, seen.author) == ("We listen without judging.\nWe keep time.", fran)
+    assert store.agreements(alice, [monday], "m1") == []  # another module's is separate
+    assert [a.cohort for a in store.agreements(alice, [monday, tuesday], "m2")] == [
+        monday,
+        tuesday,
+    ]
+    with pytest.raises(AgreementRejected):
+        store.set_agreement(fran, monday, "m2", "x" * (MAX_AGREEMENT_CHARS + 1))
+    store.erase_learner(alice)  # the group's agreement is not one learner's data
+    assert len(store.agreements(fran, [monday], "m2")) == 1
+
+
+def test_postgres_keeps_an_agreement_within_its_group(database) -> None:
+    store, running = database
+    if running is None:
+        pytest.skip("row-level security is PostgreSQL's")
+    fran, alice = people(running, "fran", "alice")
+    monday, tuesday = people(running, "monday", "tuesday")
+    store.set_agreement(fran, monday, "m1", "Monday's agreement")
+
+    def count(**options: object) -> int:
+        conn = store.engine.connect().execution_options(**options)
+        with conn, conn.begin():
+            return int(conn.execute(text("SELECT count(*) FROM group_agreements")).scalar_one())
+
+    assert count(**{LEARNER_OPTION: alice, COHORTS_OPTION: [monday]}) >= 1
+    assert count(**{LEARNER_OPTION: alice, COHORTS_OPTION: [tuesday]}) == 0
+    assert count(**{LEARNER_OPTION: alice}) == 0
+    # Nobody can record one in someone else's name, or for a group not theirs.
+    for options, author, cohort in (
+        ({LEARNER_OPTION: alice, COHORTS_OPTION: [monday]}, fran, monday),
+        ({LEARNER_OPTION: fran, COHORTS_OPTION: [monday]}, fran, tuesday),
+    ):
+        conn = store.engine.connect().execution_options(**options)
+        with pytest.raises(Exception, match="row-level security"), conn, conn.begin():
+            conn.execute(
+                text(
+                    "INSERT INTO group_agreements (cohort, module, text, author, agreed_at) "
+                    "VALUES (:c, 'm1', 'forged', :a, now())"
+                ),
+                {"c": cohort, "a": author},
+            )
+
+
+def test_the_agreement_box_escapes_and_says_what_it_is() -> None:
+    from datetime import UTC, datetime
+
+    from peerkit.pages.agreement import agreement_html
+    from peerkit.store.agreement import Agreement
+
+    assert agreement_html([], "Module 2") == ""
+    made = Agreement(1, "monday", "m2", "<b>Listen</b>\n\nKeep time", "fran", datetime.now(UTC))
+    box = agreement_html([made], "Module 2")
+    assert "<p>&lt;b&gt;Listen&lt;/b&gt;</p><p>Keep time</p>" in box
+    assert "Our group agreement for Module 2" in box and "Recorded by fran on " in box
+    assert "anything to add or change" in box

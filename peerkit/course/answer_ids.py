@@ -15,6 +15,9 @@ from peerkit.course.notebooks import scan
 PROFILE_SESSION, NAME_EXERCISE = "profile", "display-name"
 #: The CHIME wheel's readings, drawn in Module 2 and on the course home.
 CHIME_SESSION, CHIME_EXERCISE = "m2s1", "chime-wheel"
+#: Where each module's group agreement is made: the session, and the exercise whose
+#: shared answers the facilitator draws on (peerkit/hub/agreement_page.py).
+AGREEMENT_EXERCISES = {"m1s1": "group-agreement", "m2s1": "core-behaviours"}
 #: Answers kept by pages rather than by an exercise call in a session notebook.
 PAGE_ANSWERS = frozenset({(PROFILE_SESSION, NAME_EXERCISE), (CHIME_SESSION, CHIME_EXERCISE)})
 

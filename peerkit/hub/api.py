@@ -23,6 +23,8 @@ GET      ``consents``                         each answer's choice: ``{"consents
 POST     ``answers/S/E/submissions``          submit it to the facilitator:
                                               ``{"submission": s}`` (422: blank)
 GET      ``submissions[?session=S]``          with feedback: ``{"submissions": [...]}``
+GET      ``agreements?module=M``              the learner's groups' agreements for M:
+                                              ``{"agreements": [...]}``
 =======  ===================================  ===========================================
 
 Errors are ``{"error": message}`` with a 4xx or 5xx status; a message never holds
@@ -35,6 +37,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from peerkit.store.agreement import Agreement
 from peerkit.store.answers import MAX_ANSWER_CHARS
 from peerkit.store.consent import Consent
 from peerkit.store.revision import Revision
@@ -150,3 +153,31 @@ def submission_from_json(data: Any, learner: str) -> Submission:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("not a submission") from exc
+
+
+def agreement_json(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "id": agreement.id,
+        "cohort": agreement.cohort,
+        "module": agreement.module,
+        "text": agreement.text,
+        "author": agreement.author,
+        "agreed_at": agreement.agreed_at.isoformat(),
+    }
+
+
+def agreement_from_json(data: Any) -> Agreement:
+    """An agreement from the service's JSON; raises ValueError (no text of it) if malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("not an agreement")
+    try:
+        return Agreement(
+            id=int(data["id"]),
+            cohort=str(data["cohort"]),
+            module=str(data["module"]),
+            text=str(data["text"]),
+            author=str(data["author"]),
+            agreed_at=datetime.fromisoformat(str(data["agreed_at"])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("not an agreement") from exc

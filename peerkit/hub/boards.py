@@ -25,6 +25,7 @@ from markupsafe import Markup
 from tornado.iostream import StreamClosedError
 from tornado.web import HTTPError, RequestHandler, StaticFileHandler
 
+from peerkit.course.answer_ids import AGREEMENT_EXERCISES
 from peerkit.course.data import Course
 from peerkit.errors import StoreError
 from peerkit.hub.board_view import BoardSession, board_session, session_heading
@@ -248,6 +249,8 @@ class SessionBoard(BoardHandler):
         if self.kind == FACILITATOR:
             count = len(await self.submitted(seen, board.id))
             submitted = {"url": self.board_url(board.id, "submitted"), "count": count}
+            if board.id in AGREEMENT_EXERCISES:
+                submitted["agreement"] = self.board_url(board.id, "agreement")
         body = macros(TEMPLATE).session_body(
             board,
             self.kind,
@@ -333,11 +336,14 @@ def board_routes(boards: Boards) -> list[Any]:
         (p + "oauth_callback", OAuthCallback, {"boards": boards}),
         (p + r"static/(.*)", Static, {"path": str(STATIC)}),
     ]
+    from peerkit.hub.agreement_page import AgreementPage
     from peerkit.hub.submitted_work import SubmittedWork
 
-    routes.append(
-        (p + f"board/{session}/submitted", SubmittedWork, {"boards": boards, "kind": FACILITATOR})
-    )
+    facilitating = {"boards": boards, "kind": FACILITATOR}
+    routes += [
+        (p + f"board/{session}/submitted", SubmittedWork, facilitating),
+        (p + f"board/{session}/agreement", AgreementPage, facilitating),
+    ]
     for kind, name in ((FACILITATOR, "board"), (GROUP, "group")):
         args = {"boards": boards, "kind": kind}
         routes += [

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from peerkit import paths
 from peerkit.errors import AnswerRejected, StoreError
 from peerkit.hub import api
+from peerkit.store.agreement import Agreement
 from peerkit.store.answers import normalise
 from peerkit.store.consent import Consent, checked
 from peerkit.store.revision import Revision
@@ -258,6 +259,14 @@ class ServiceStore:
         data = self._call("GET", "submissions" + query)
         try:
             return [api.submission_from_json(item, learner) for item in data["submissions"]]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(REFUSED) from exc
+
+    def group_agreements(self, learner: str, module: str) -> list[Agreement]:
+        self._mine(learner)
+        data = self._call("GET", "agreements?" + urlencode({"module": module}))
+        try:
+            return [api.agreement_from_json(item) for item in data["agreements"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(REFUSED) from exc
 

@@ -22,12 +22,13 @@ import os
 import secrets
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from jupyterhub.services.auth import HubAuth, HubAuthenticated, HubOAuth
 from tornado.httpclient import AsyncHTTPClient
 from tornado.httpserver import HTTPServer
+from tornado.log import access_log
 from tornado.web import Application, HTTPError, RequestHandler
 
 from peerkit import paths
@@ -72,6 +73,11 @@ class Parts:
     auth: HubAuth
     changes: Changes
     groups: HubGroups
+    #: Each answer's current sharing choice, as this service last read or set it: a
+    #: save asks the database only the first time (this is the one process that sets
+    #: them). It only decides whether boards are told to look again; what a board
+    #: shows is always read from the database.
+    choices: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
 class ApiHandler(HubAuthenticated, RequestHandler):
@@ -196,11 +202,16 @@ class Answer(ApiHandler):
 
     async def tell_boards(self, learner: str, session: str, exercise: str) -> None:
         """Tell the open boards, when the answer is shared (a private save is no one's news)."""
-        try:
-            consent = await self.run(self.store.consent, learner, session, exercise)
-        except HTTPError:
-            return  # saved; a board that misses this hears of the next change
-        if consent is not None and consent.audience != PRIVATE:
+        key = (learner, session, exercise)
+        audience = self.parts.choices.get(key)
+        if audience is None:
+            try:
+                consent = await self.run(self.store.consent, learner, session, exercise)
+            except HTTPError:
+                return  # saved; a board that misses this hears of the next change
+            audience = PRIVATE if consent is None else consent.audience
+            self.parts.choices[key] = audience
+        if audience != PRIVATE:
             self.parts.changes.notify(learner, session)
 
 
@@ -229,6 +240,8 @@ class Revisions(ApiHandler):
     async def delete(self) -> None:
         learner = self.learner
         removed = await self.run(self.store.erase_learner, learner)
+        for key in [k for k in self.parts.choices if k[0] == learner]:
+            del self.parts.choices[key]
         self.parts.changes.notify(learner)
         self.finish({"removed": removed})
 
@@ -253,6 +266,7 @@ class ConsentChoice(ApiHandler):
             self.set_status(422)
             self.finish({"error": str(exc)})
             return
+        self.parts.choices[(learner, session, exercise)] = consent.audience
         self.parts.changes.notify(learner, session)
         self.finish({"consent": api.consent_json(consent)})
 
@@ -296,6 +310,22 @@ class Submissions(ApiHandler):
         self.finish({"submissions": [api.submission_json(s) for s in found]})
 
 
+class Agreements(ApiHandler):
+    """The agreements of the learner's own groups for one module."""
+
+    async def get(self) -> None:
+        learner = self.learner
+        module = self.get_query_argument("module", "")
+        if not api.ID.match(module):
+            raise HTTPError(404)
+        try:
+            cohorts = await self.parts.groups.cohorts(learner)
+        except GroupsUnavailable:
+            raise HTTPError(503) from None
+        found = await self.run(self.store.agreements, learner, cohorts.cohorts_of(learner), module)
+        self.finish({"agreements": [api.agreement_json(a) for a in found]})
+
+
 class RevisionCount(ApiHandler):
     async def get(self) -> None:
         self.finish({"count": await self.run(self.store.count_revisions, self.learner)})
@@ -328,12 +358,29 @@ def make_app(parts: Parts, boards: Boards, cookie_secret: str) -> Any:
         (p + "consents", Consents, args),
         (p + f"answers/{one}/submissions", Submit, args),
         (p + "submissions", Submissions, args),
+        (p + "agreements", Agreements, args),
         (p + "revisions", Revisions, args),
         (p + "revisions/count", RevisionCount, args),
         (p + "draft-secret", DraftSecret, args),
         *board_routes(boards),
     ]
-    return Application(routes, cookie_secret=cookie_secret, default_handler_class=NotFound)
+    return Application(
+        routes,
+        cookie_secret=cookie_secret,
+        default_handler_class=NotFound,
+        log_function=log_request,
+    )
+
+
+def log_request(handler: RequestHandler) -> None:
+    """The access log, with the path only: a query can hold a board's XSRF token."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    request = handler.request
+    access_log.log(
+        level, "%d %s %s %.0f ms", status, request.method, request.path,
+        1000.0 * request.request_time(),
+    )  # fmt: skip
 
 
 class NotFound(RequestHandler):

@@ -23,11 +23,13 @@ from sqlalchemy.pool import StaticPool
 
 from peerkit import paths
 from peerkit.errors import StoreError
+from peerkit.store.agreement import Agreement, checked_agreement
 from peerkit.store.answers import decode, encode, is_answered, normalise
 from peerkit.store.consent import FACILITATOR, NAMED, Consent, SharedAnswer, checked
 from peerkit.store.migrations import ensure_schema
 from peerkit.store.postgres import (
     AUDIENCES_OPTION,
+    COHORTS_OPTION,
     LEARNER_OPTION,
     VISIBLE_OPTION,
     install_learner_scope,
@@ -38,6 +40,7 @@ from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import answer_submissions as submitted
 from peerkit.store.schema import draft_keys
+from peerkit.store.schema import group_agreements as agreements
 from peerkit.store.schema import submission_feedback as feedback_rows
 from peerkit.store.sqlite import (
     BRIEF_BUSY_TIMEOUT_MS,
@@ -509,6 +512,57 @@ class AnswerStore:
             if key is None:
                 raise StoreError("Could not write to the answers database.")
         return Feedback(int(key[0]), submission, viewer, text, given_at)
+
+    # --- each group's agreement ---------------------------------------------------
+    def set_agreement(self, author: str, cohort: str, module: str, text: str) -> Agreement:
+        """Record ``cohort``'s agreement for ``module`` (a new row; "" clears it).
+
+        The caller has checked that ``author`` facilitates ``cohort``. An unchanged
+        agreement returns the current one. Raises AgreementRejected for an overlong one.
+        """
+        text = checked_agreement(text)
+        with self._write(author, **{COHORTS_OPTION: [cohort]}) as conn:
+            current = conn.execute(_newest_agreement(cohort, module)).first()
+            if current is not None and current.text == text:
+                return _agreement(current)
+            agreed_at = datetime.now(UTC)
+            result = conn.execute(
+                agreements.insert().values(
+                    cohort=cohort, module=module, text=text, author=author, agreed_at=agreed_at
+                )
+            )
+            key = result.inserted_primary_key
+            if key is None:
+                raise StoreError("Could not write to the answers database.")
+        return Agreement(int(key[0]), cohort, module, text, author, agreed_at)
+
+    def group_agreements(self, learner: str, module: str) -> list[Agreement]:
+        """None: outside a class there is no group (the service's store asks its groups)."""
+        return []
+
+    def agreements(self, viewer: str, cohorts: Collection[str], module: str) -> list[Agreement]:
+        """The current agreement of each of ``cohorts`` for ``module`` (none: not recorded)."""
+        found = []
+        with self._read(viewer, **{COHORTS_OPTION: sorted(set(cohorts))}) as conn:
+            for cohort in sorted(set(cohorts)):
+                row = conn.execute(_newest_agreement(cohort, module)).first()
+                if row is not None:
+                    found.append(_agreement(row))
+        return found
+
+
+def _newest_agreement(cohort: str, module: str) -> Any:
+    return (
+        select(agreements)
+        .where(agreements.c.cohort == cohort, agreements.c.module == module)
+        .order_by(agreements.c.id.desc())
+        .limit(1)
+    )
+
+
+def _agreement(row: Any) -> Agreement:
+    at = _aware(row.agreed_at)
+    return Agreement(row.id, row.cohort, row.module, row.text, row.author, at)
 
 
 def _submissions(conn: Connection, who: Any, session: str | None) -> list[Submission]:

@@ -12,6 +12,7 @@ from peerkit.store.schema import (
     answer_consent,
     answer_submissions,
     draft_keys,
+    group_agreements,
     meta,
     metadata,
     submission_feedback,
@@ -32,9 +33,10 @@ def _add_answer_consent(conn: Connection) -> None:
 
 
 def _add_submissions(conn: Connection) -> None:
-    """Version 3 -> 4: submissions to the facilitator, and their feedback."""
+    """Version 3 -> 4: submissions to the facilitator, their feedback, group agreements."""
     answer_submissions.create(conn, checkfirst=True)
     submission_feedback.create(conn, checkfirst=True)
+    group_agreements.create(conn, checkfirst=True)
 
 
 MIGRATIONS[1] = _add_draft_keys

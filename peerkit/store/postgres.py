@@ -17,7 +17,9 @@ learner whose answer's newest consent row is one of those choices. So a board
 query that forgot a condition still cannot show an answer its learner kept private.
 Work submitted to a facilitator, and the feedback on it, is let through the same
 way only when those choices include the facilitator's; a facilitator may add
-feedback only for a learner they may see.
+feedback only for a learner they may see. A group's agreement is read only in a
+transaction acting for one of its groups (``peerkit.cohorts``), and recorded only
+in the name of the transaction's own person.
 
 The store's day-to-day role should not own the tables (``AnswerStore(admin_url=)``):
 then even a statement that forgot its WHERE clause, or a role that ran
@@ -39,6 +41,10 @@ SETTING = "peerkit.learner"
 #: The execution options naming who else a board's transaction may see, and which choices.
 VISIBLE_OPTION = "peerkit_visible"
 AUDIENCES_OPTION = "peerkit_audiences"
+#: The groups a transaction acts for (a group's agreement: read by its members,
+#: recorded by its facilitators).
+COHORTS_OPTION = "peerkit_cohorts"
+COHORTS_SETTING = "peerkit.cohorts"
 VISIBLE_SETTING = "peerkit.visible"
 AUDIENCES_SETTING = "peerkit.audiences"
 #: Tables whose rows belong to one learner each (each has a ``learner`` column).
@@ -53,6 +59,8 @@ POLICY = "peerkit_own_rows"
 SHARED_POLICY = "peerkit_shared_rows"
 FEEDBACK_POLICY = "peerkit_feedback_rows"
 SUBMISSION_TABLES = ("answer_submissions", "submission_feedback")
+AGREEMENT_READ = "peerkit_group_reads"
+AGREEMENT_WRITE = "peerkit_group_writes"
 
 
 def _json_list(setting: str) -> str:
@@ -89,10 +97,14 @@ def install_learner_scope(engine: Engine) -> None:
         learner = options.get(LEARNER_OPTION) or ""
         visible = json.dumps(sorted(options.get(VISIBLE_OPTION) or ()))
         audiences = json.dumps(sorted(options.get(AUDIENCES_OPTION) or ()))
+        cohorts = json.dumps(sorted(options.get(COHORTS_OPTION) or ()))
         connection.exec_driver_sql(
             "SELECT set_config(%(name)s, %(learner)s, true), "
-            "set_config(%(vname)s, %(visible)s, true), set_config(%(aname)s, %(audiences)s, true)",
+            "set_config(%(vname)s, %(visible)s, true), set_config(%(aname)s, %(audiences)s, true), "
+            "set_config(%(cname)s, %(cohorts)s, true)",
             {
+                "cname": COHORTS_SETTING,
+                "cohorts": cohorts,
                 "name": SETTING,
                 "learner": str(learner),
                 "vname": VISIBLE_SETTING,
@@ -127,6 +139,19 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
         f"CREATE POLICY {FEEDBACK_POLICY} ON submission_feedback FOR INSERT "
         f"WITH CHECK ({FOR_FACILITATOR})"
     )
+    # A group's agreement: read in its groups only, recorded in its author's own name.
+    groups = f"cohort IN {_json_list(COHORTS_SETTING)}"
+    conn.exec_driver_sql("ALTER TABLE group_agreements ENABLE ROW LEVEL SECURITY")
+    conn.exec_driver_sql("ALTER TABLE group_agreements FORCE ROW LEVEL SECURITY")
+    for name in (AGREEMENT_READ, AGREEMENT_WRITE):
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {name} ON group_agreements")
+    conn.exec_driver_sql(
+        f"CREATE POLICY {AGREEMENT_READ} ON group_agreements FOR SELECT USING ({groups})"
+    )
+    conn.exec_driver_sql(
+        f"CREATE POLICY {AGREEMENT_WRITE} ON group_agreements FOR INSERT "
+        f"WITH CHECK ({groups} AND author = current_setting('{SETTING}', true))"
+    )
     if app_role:
         role = quote(app_role)
         # Revisions are only ever added or erased, never changed: no UPDATE.
@@ -137,6 +162,8 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
         # Submissions and feedback too: a submitted copy is never edited.
         for table in SUBMISSION_TABLES:
             conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON {table} TO {role}")
-        for table in ("answer_revisions", "answer_consent", *SUBMISSION_TABLES):
+        # An agreement's changes are all kept: no UPDATE, and no DELETE either.
+        conn.exec_driver_sql(f"GRANT SELECT, INSERT ON group_agreements TO {role}")
+        for table in ("answer_revisions", "answer_consent", *SUBMISSION_TABLES, "group_agreements"):
             conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {role}")
         conn.exec_driver_sql(f"GRANT SELECT ON peerkit_meta TO {role}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from peerkit.store.agreement import Agreement
 from peerkit.store.consent import Consent
 from peerkit.store.revision import Revision
 from peerkit.store.submission import Submission
@@ -52,6 +53,10 @@ class Store(Protocol):
     def submit(self, learner: str, session: str, exercise: str) -> Submission: ...
 
     def submissions(self, learner: str, session: str | None = None) -> list[Submission]: ...
+
+    def group_agreements(self, learner: str, module: str) -> list[Agreement]:
+        """The agreement of each of the learner's groups for ``module``."""
+        ...
 
     @property
     def sharing(self) -> bool:

@@ -93,3 +93,18 @@ submission_feedback = Table(
     Column("given_at", DateTime(timezone=True), nullable=False),
     Index("ix_submission_feedback_lookup", "learner", "submission"),
 )
+
+#: Each group's agreement for a module, as its facilitator recorded it: one row per
+#: change, never edited; the newest for (cohort, module) is the agreement. Not one
+#: learner's data, so erasing a learner keeps it. Added in version 4.
+group_agreements = Table(
+    "group_agreements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cohort", String(200), nullable=False),
+    Column("module", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("agreed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_group_agreements_lookup", "cohort", "module", "id"),
+)

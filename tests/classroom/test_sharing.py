@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from peerkit.hub import api
+from tests.running_class import wait_until
 
 S, E, E2 = "m1s3", "turning-points", "what-helped"
 BOARD = f"/services/{api.SERVICE_NAME}/"
@@ -163,10 +164,14 @@ def test_withdrawing_reaches_the_open_board_within_two_seconds(group) -> None:
         # G's board shows nobody of A's group, so it is not even told.
         assert not gs.wait_for(1, timeout=0.5)
         # A private save is nobody's news: F hears of the next shared change only.
+        put(rc, a, f"answers/{S}/{E}", {"value": "edited while withdrawn", "base": None})
         put(rc, a, f"answers/{S}/{E2}", {"value": "kept to myself", "base": 0})
         put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})
         assert fs.wait_for(2, timeout=2.0)
         assert not fs.wait_for(3, timeout=0.5), "a private save was announced to F's board"
+        # Shared again: its next save is news once more.
+        put(rc, a, f"answers/{S}/{E}", {"value": "edited while shared", "base": None})
+        assert fs.wait_for(3, timeout=2.0), "a shared save was not announced to F's board"
     finally:
         fs.close()
         gs.close()
@@ -184,3 +189,15 @@ def test_the_choice_survives_the_service_and_postgres_restarting(group) -> None:
     status, data = rc.service_call("GET", f"answers/{S}/{E}/consent", rc.token_for(a))
     assert status == 200 and data["consent"]["audience"] == "facilitator"
     assert "kept across restarts" in board(rc, f, "board")[1]
+
+
+def test_a_boards_xsrf_token_never_reaches_a_log(group) -> None:
+    """The event stream carries the token in its address; no log keeps the address's query."""
+    rc = group[0]
+    secret = f"xsrf-{time.time_ns()}"
+    status, _ = rc.call("GET", f"{BOARD}group/{S}/events?_xsrf={secret}")
+    assert status == 401  # not signed in: refused, and logged
+    service_log = rc.classroom.logs_dir / "service.log"
+    wait_until(lambda: f"401 GET {BOARD}group/{S}/events " in service_log.read_text())
+    for log in rc.classroom.logs_dir.iterdir():
+        assert secret not in log.read_text(errors="replace"), log.name

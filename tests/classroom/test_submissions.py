@@ -133,3 +133,57 @@ def test_bad_submissions_are_refused_without_echoing(group) -> None:
     status, page = give_feedback(rc, f, "not-a-number", "x")  # type: ignore[arg-type]
     assert status == 400
     assert not re.search(r"Traceback|Error:", page)
+
+
+def agreement_page(rc, who: str, session: str = "m2s1") -> tuple[int, str]:
+    status, data = rc.call("GET", f"{BOARD}{session}/agreement", rc.token_for(who))
+    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
+def record_agreement(rc, who: str, cohort: str, words: str, session: str = "m2s1"):
+    form = urllib.parse.urlencode({"cohort": cohort, "agreement": words}).encode()
+    status, data = rc.call(
+        "POST", f"{BOARD}{session}/agreement", rc.token_for(who), raw=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
+def test_the_facilitator_records_the_agreement_and_only_the_group_reads_it(running_class) -> None:
+    rc = running_class
+    a, b, f, g, other = (rc.new_learner(stem) for stem in ("a", "b", "f", "g", "other"))
+    cohort = rc.new_group([a, b], (f,))
+    elsewhere = rc.new_group([other], (g,))
+    for facilitator in (f, g):
+        wait_until(lambda who=facilitator: agreement_page(rc, who)[0] == 200, timeout=10)
+    # What A shared of the agreement exercise is there to draw on; B's private one is not.
+    for who, words, audience in ((a, "A: we listen", "group"), (b, "B: private", "private")):
+        body = {"value": {"i-commit": words}, "base": None}
+        assert (
+            rc.service_call("PUT", "answers/m2s1/core-behaviours", rc.token_for(who), body)[0]
+            == 200
+        )
+        choice = {"audience": audience}
+        path = "answers/m2s1/core-behaviours/consent"
+        assert rc.service_call("PUT", path, rc.token_for(who), choice)[0] == 200
+    status, page = agreement_page(rc, f)
+    assert status == 200 and "A: we listen" in page and "B: private" not in page
+    assert a not in page  # shared without a name
+
+    words = f"We listen without judging. {PAYLOAD}"
+    assert record_agreement(rc, b, cohort, "a learner's agreement")[0] == 403
+    assert record_agreement(rc, g, cohort, "another group's facilitator")[0] == 403
+    status, page = record_agreement(rc, f, cohort, words)
+    assert status == 200 and "The agreement has been saved." in page
+    assert PAYLOAD not in page and "&lt;script&gt;" in page
+
+    for who in (a, b):
+        status, data = rc.service_call("GET", "agreements?module=m2", rc.token_for(who))
+        assert status == 200 and [x["text"] for x in data["agreements"]] == [words]
+    status, data = rc.service_call("GET", "agreements?module=m2", rc.token_for(other))
+    assert status == 200 and data["agreements"] == []
+    assert "We listen without judging" not in agreement_page(rc, g)[1]
+    assert rc.service_call("GET", "agreements?module=m1", rc.token_for(a))[1]["agreements"] == []
+    assert agreement_page(rc, b)[0] == 403
+    assert agreement_page(rc, f, "m2s2")[0] == 404  # recorded in the module's first session
+    del elsewhere

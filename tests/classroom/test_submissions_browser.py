@@ -10,6 +10,7 @@ import time
 from peerkit.hub import api
 from tests.browser.axe import missing, report, run_axe
 from tests.classroom.test_class_browser import sign_in
+from tests.running_class import wait_until
 
 PAGE = "module1/11-review-and-evaluation.ipynb"
 SUBMITTED = f"/services/{api.SERVICE_NAME}/board/m1s11/submitted"
@@ -17,7 +18,9 @@ PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</scrip
 ASSIGNMENT = ".peerkit-exercise:has(.peerkit-submit)"
 
 
-def open_as_facilitator(browser, rc, name: str, path: str, *, csp: bool = True):
+def open_as_facilitator(
+    browser, rc, name: str, path: str, *, csp: bool = True, heading: str = "Work submitted to you"
+):
     context = browser.new_context(
         viewport={"width": 1100, "height": 900}, locale="en-GB", bypass_csp=not csp
     )
@@ -27,7 +30,7 @@ def open_as_facilitator(browser, rc, name: str, path: str, *, csp: bool = True):
     page.fill("#username_input", name)
     page.fill("#password_input", rc.classroom.passwords()[name])
     page.click("#login_submit")
-    page.wait_for_selector("h1:has-text('Work submitted to you')")
+    page.wait_for_selector(f"h1:has-text('{heading}')")
     return page
 
 
@@ -86,3 +89,67 @@ def test_a_learner_submits_and_reads_the_facilitators_feedback(
     assert violations == [], report(violations)
     for page in (learner, board, checked):
         page.context.close()
+
+
+def test_the_groups_agreement_is_at_the_top_of_every_later_session(
+    browser, running_class, artifacts
+) -> None:
+    rc = running_class
+    board = open_as_facilitator(
+        browser, rc, "fran", f"/services/{api.SERVICE_NAME}/board/m2s1/agreement",
+        heading="Group agreement",
+    )  # fmt: skip
+    words = f"We listen without judging {time.time_ns()}.\n\nWe keep to time. {PAYLOAD}"
+    board.get_by_label("The agreement of monday").fill(words)
+    board.get_by_role("button", name="Save the agreement").click()
+    board.get_by_text("The agreement has been saved.").wait_for()
+    assert board.get_by_label("The agreement of monday").input_value() == words
+
+    learner = sign_in(browser, rc, "bob")
+    learner.goto(f"{rc.plan.url}/user/bob/voila/render/module2/03-boundaries.ipynb")
+    box = learner.locator(".peerkit-agreement")
+    box.wait_for()
+    assert box.locator("h2").inner_text() == "Our group agreement for Module 2"
+    paragraphs = box.locator("p").all_inner_texts()
+    assert paragraphs[:2] == [words.split("\n\n")[0], words.split("\n\n")[1]]
+    # Above the session's first exercise, whose check-in refers to it.
+    above = learner.evaluate(
+        "() => document.querySelector('.peerkit-agreement').getBoundingClientRect().top"
+        " < document.querySelector('.peerkit-exercise').getBoundingClientRect().top"
+    )
+    assert above
+    box.screenshot(path=str(artifacts / "class-agreement.png"))
+    assert learner.evaluate("() => window.__pwned") is None
+    assert box.locator("img, script").count() == 0
+    for page in (board, learner):
+        page.context.close()
+
+
+def test_the_controls_say_so_when_the_course_has_gone(browser, running_class) -> None:
+    """The learner's server stops under an open page: choosing or submitting says so."""
+    rc = running_class
+    learner = sign_in(browser, rc, "carol")
+    learner.goto(f"{rc.plan.url}/user/carol/voila/render/{PAGE}")
+    assignment = learner.locator(ASSIGNMENT)
+    assignment.locator("textarea").fill("Carol's assignment, saved before the server stops")
+    learner.wait_for_function(
+        "() => /^Saved /.test(document.querySelector("
+        "'.peerkit-exercise:has(.peerkit-submit) .peerkit-status').textContent)"
+    )
+    status, _ = rc.call("DELETE", "/hub/api/users/carol/server", rc.admin_token)
+    assert status in (202, 204)
+    wait_until(lambda: rc.call("GET", "/hub/api/users/carol", rc.admin_token)[1]["servers"] == {})
+
+    assignment.locator(".peerkit-share summary").click()
+    assignment.get_by_label("Me and my facilitator").check()
+    error = assignment.locator(".peerkit-share-error")
+    error.wait_for(timeout=30_000)
+    assert "try again" in error.inner_text()
+    assert assignment.get_by_label("Only me").is_checked()  # the choice is as it was
+
+    assignment.get_by_role("button", name="Submit to my facilitator").click()
+    refused = assignment.locator(".peerkit-submit-error")
+    refused.wait_for(timeout=30_000)
+    assert "try again" in refused.inner_text()
+    assert assignment.get_by_role("button", name="Submit to my facilitator").is_enabled()
+    learner.context.close()

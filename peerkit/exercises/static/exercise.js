@@ -15,6 +15,7 @@ const MAX_WAIT_MS = 4000; // ...or at least this often while they keep typing
 const RESEND_MS = 3000; // resend the latest unacknowledged edit this often
 const SLOW_MS = 6000; // no answer for this long: "not saved yet"
 const LOST_MS = 20000; // no answer for this long: offer a reload
+const REPLY_MS = 10000; // a sharing choice or a submission unanswered this long: say so
 const DRAFT_PREFIX = "peerkit:draft:";
 
 let counter = 0;
@@ -552,6 +553,13 @@ function shareControl(sharing, send, view) {
   const radios = el("div", { class: "govuk-radios govuk-radios--small" });
   const inputs = {};
   const message = el("p", { class: "peerkit-share-message", role: "status" });
+  let unanswered = null;
+  const failed = (text) => {
+    clearTimeout(unanswered);
+    show();
+    message.classList.add("peerkit-share-error");
+    message.textContent = text;
+  };
   const show = () => {
     for (const [value, input] of Object.entries(inputs)) input.checked = value === current;
     summaryText.textContent = current
@@ -566,10 +574,14 @@ function shareControl(sharing, send, view) {
       message.classList.remove("peerkit-share-error");
       message.textContent = "Saving your choice\u2026";
       if (!send({ type: "share", audience: value, view })) {
-        show();
-        message.classList.add("peerkit-share-error");
-        message.textContent = "Your choice could not be saved: the course is not connected. Please try again.";
+        failed("Your choice could not be saved: the course is not connected. Please try again.");
+        return;
       }
+      clearTimeout(unanswered);
+      unanswered = setTimeout(
+        () => failed("No answer from the course, so your choice is as it was. Reload the page and try again."),
+        REPLY_MS,
+      );
     });
     inputs[value] = input;
     radios.append(
@@ -593,6 +605,7 @@ function shareControl(sharing, send, view) {
   return {
     node: details,
     reply(answer) {
+      clearTimeout(unanswered);
       if (answer.type === "shared") {
         current = answer.audience;
         message.classList.remove("peerkit-share-error");
@@ -619,6 +632,13 @@ function submitControl(state, send, view, flush) {
   const feedback = el("div", { class: "peerkit-review" });
   box.append(heading, hint, button, message, feedback);
   let items = state.items || [];
+  let unanswered = null;
+  const failed = (text) => {
+    clearTimeout(unanswered);
+    button.disabled = false;
+    message.classList.add("peerkit-submit-error");
+    message.textContent = text;
+  };
   const show = () => {
     const latest = items[0];
     if (!message.classList.contains("peerkit-submit-error")) {
@@ -647,15 +667,20 @@ function submitControl(state, send, view, flush) {
     message.textContent = "Submitting\u2026";
     button.disabled = true;
     if (!send({ type: "submit", view })) {
-      button.disabled = false;
-      message.classList.add("peerkit-submit-error");
-      message.textContent = "Your work could not be submitted: the course is not connected. It is still here. Please try again.";
+      failed("Your work could not be submitted: the course is not connected. It is still here. Please try again.");
+      return;
     }
+    clearTimeout(unanswered);
+    unanswered = setTimeout(
+      () => failed("No answer from the course, so your work may not have been submitted. It is still here: reload the page and try again."),
+      REPLY_MS,
+    );
   });
   show();
   return {
     node: box,
     reply(answer) {
+      clearTimeout(unanswered);
       button.disabled = false;
       if (answer.type === "submitted") {
         items = answer.state.items || [];
