@@ -207,7 +207,7 @@ class Session:
 
 
 def adder_signature(cls: type[Exercise]) -> inspect.Signature:
-    """``(exercise_id, prompt, *, carry_from=None, submit=False, <the type's options>)``."""
+    """``(exercise_id, prompt, *, carry_from, submit, group_board, <the type's options>)``."""
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     keyword = inspect.Parameter.KEYWORD_ONLY
     prompt_default = None if cls.default_prompt else inspect.Parameter.empty
@@ -218,6 +218,7 @@ def adder_signature(cls: type[Exercise]) -> inspect.Signature:
             inspect.Parameter("prompt", positional, default=prompt_default, annotation=str),
             inspect.Parameter("carry_from", keyword, default=None),
             inspect.Parameter("submit", keyword, default=False),
+            inspect.Parameter("group_board", keyword, default=False),
             *options,
         ]
     )

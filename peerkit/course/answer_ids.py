@@ -30,3 +30,15 @@ def known_answers(course: Course, root: Path | None = None) -> frozenset[tuple[s
         if not info.planned and path.is_file():
             pairs.update((info.id, exercise) for exercise in scan(path).ids)
     return frozenset(pairs)
+
+
+def known_boards(course: Course, root: Path | None = None) -> frozenset[tuple[str, str]]:
+    """Each (session, exercise) whose page offers a group board (``group_board=True``)."""
+    pairs: set[tuple[str, str]] = set()
+    for info in course.sessions:
+        path = info.notebook_path(root)
+        if not info.planned and path.is_file():
+            pairs.update(
+                (info.id, ref.id) for ref in scan(path).exercises if ref.options.get("group_board")
+            )
+    return frozenset(pairs)

@@ -207,6 +207,7 @@ class Exercise:
         autosave_delay: float | None = AUTOSAVE_DELAY,
         carry_from: tuple[str, str] | None = None,
         submit: bool = False,
+        group_board: bool = False,
         **options: Any,
     ) -> None:
         from peerkit.exercises.view import ExerciseView
@@ -215,6 +216,10 @@ class Exercise:
         self.carry_from = carry_from
         #: Offered for submission to the facilitator, in a class (the essays).
         self.submittable = submit
+        #: Where the course asks learners to hear each other's ideas: in a class, the
+        #: service keeps a board of the group's ideas for it (peerkit/hub/idea_api.py).
+        self.group_board = group_board
+        self._board: Any = None
         self.prompt = prompt
         self.last_saved: Revision | None = None
         # Saves asked for from Python (``edit()``) wait for a pause; the browser's own
@@ -337,6 +342,7 @@ class Exercise:
         self.view.draft_key = draft_name(self.view.draft_secret, self.slot)
         self._show_sharing()
         self._show_submission()
+        self._show_board()
         if saved is None:
             self._show_values(self.to_form({}), 0)
             self._carry_over()
@@ -365,6 +371,18 @@ class Exercise:
         from peerkit.exercises.submitting import submission_state
 
         self.view.submission = submission_state(self.slot)
+
+    def _show_board(self) -> None:
+        """The group's ideas beside the exercise, kept live, in a class."""
+        store = self.slot.store
+        if not self.group_board or self._board is not None or not store.sharing:
+            return
+        boards = getattr(store, "idea_boards", None)
+        if boards is None:
+            return
+        from peerkit.exercises.group_board import GroupBoard
+
+        self._board = GroupBoard(self.view, boards, self.slot.session, self.slot.exercise)
 
     def submit_work(self) -> dict[str, Any]:
         """Submit the answer as saved now; the reply the browser view is sent."""
@@ -534,6 +552,9 @@ class Exercise:
             reply["view"] = view
         elif kind == "submit" and self.submittable:
             reply = self.submit_work()
+            reply["view"] = view
+        elif isinstance(kind, str) and kind.startswith("idea-") and self._board is not None:
+            reply = self._board.handle(content)
             reply["view"] = view
         else:
             return

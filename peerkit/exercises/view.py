@@ -44,6 +44,8 @@ class ExerciseView(anywidget.AnyWidget):
     #: Work submitted to the facilitator, with its feedback (peerkit/exercises/submitting.py);
     #: empty where the exercise is not for submitting, or outside a class.
     submission = traitlets.Dict().tag(sync=True)
+    #: The group's board beside the exercise, in a class (peerkit/exercises/group_board.py).
+    board = traitlets.Dict().tag(sync=True)
 
     def remember(self, values: dict[str, Any], revision: int) -> None:
         """Record what the browser has just had saved, without sending it back to it."""

@@ -60,7 +60,38 @@ class ServiceStore:
         return cls(os.environ.get(paths.SERVICE_URL_ENV, "").strip(), os.environ.get(TOKEN_ENV, ""))
 
     # --- the HTTP call ----------------------------------------------------
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
+    def call(
+        self, method: str, path: str, body: Any = None, *, refusal: type[Exception] | None = None
+    ) -> Any:
+        """One call to the service; a 422 it explains raises ``refusal`` with its words."""
+        return self._call(method, path, body, refusal=refusal)
+
+    def stream(self, path: str, timeout: float) -> http.client.HTTPResponse:
+        """An open event stream from the service (the caller reads and closes it)."""
+        headers = {"Authorization": f"token {self._token}", "Accept": "text/event-stream"}
+        conn_class = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        conn = conn_class(self._host, self._port, timeout=timeout)
+        try:
+            conn.request("GET", self._base + path, headers=headers)
+            response = conn.getresponse()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise StoreError(UNREACHABLE) from exc
+        if response.status != 200:
+            conn.close()
+            raise StoreError(REFUSED)
+        return response
+
+    @property
+    def idea_boards(self) -> Any:
+        """The learner's group boards (peerkit/hub/idea_client.py)."""
+        from peerkit.hub.idea_client import IdeaBoards
+
+        return IdeaBoards(self)
+
+    def _call(
+        self, method: str, path: str, body: Any = None, *, refusal: type[Exception] | None = None
+    ) -> Any:
         payload = None if body is None else json.dumps(body, ensure_ascii=True).encode("ascii")
         headers = {"Authorization": f"token {self._token}", "Accept": "application/json"}
         if payload is not None:
@@ -83,6 +114,8 @@ class ServiceStore:
             raise AnswerRejected(str(data.get("error") or REFUSED))
         if response.status == 422 and isinstance(data, dict) and data.get("nothing"):
             raise NothingToSubmit(str(data.get("error") or REFUSED))
+        if refusal is not None and response.status in (409, 422) and isinstance(data, dict):
+            raise refusal(str(data.get("error") or REFUSED))
         if response.status >= 400:
             raise StoreError(REFUSED if response.status < 500 else UNREACHABLE)
         return data

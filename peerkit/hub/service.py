@@ -78,6 +78,9 @@ class Parts:
     #: them). It only decides whether boards are told to look again; what a board
     #: shows is always read from the database.
     choices: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: The (session, exercise) pairs whose pages offer a group board, and its news.
+    boards: frozenset[tuple[str, str]] = frozenset()
+    idea_changes: Changes = field(default_factory=Changes)
 
 
 class ApiHandler(HubAuthenticated, RequestHandler):
@@ -344,6 +347,8 @@ class Health(RequestHandler):
 
 
 def make_app(parts: Parts, boards: Boards, cookie_secret: str) -> Any:
+    from peerkit.hub.idea_api import idea_routes
+
     args = {"parts": parts}
     one = rf"(?P<session>{api.ID_PATTERN})/(?P<exercise>{api.ID_PATTERN})"
     p = api.PREFIX
@@ -362,6 +367,7 @@ def make_app(parts: Parts, boards: Boards, cookie_secret: str) -> Any:
         (p + "revisions", Revisions, args),
         (p + "revisions/count", RevisionCount, args),
         (p + "draft-secret", DraftSecret, args),
+        *idea_routes(p, one, args),
         *board_routes(boards),
     ]
     return Application(
@@ -404,6 +410,13 @@ def course_answers() -> frozenset[tuple[str, str]]:
     return known_answers(load_course())
 
 
+def course_boards() -> frozenset[tuple[str, str]]:
+    from peerkit.course.answer_ids import known_boards
+    from peerkit.course.data import load_course
+
+    return known_boards(load_course())
+
+
 def hub_fetch(token: str) -> Callable[[str], Any]:
     """Reads the hub's API with the service's own token."""
     client = AsyncHTTPClient()
@@ -429,7 +442,8 @@ async def serve() -> None:
     prefix = f"/services/{api.SERVICE_NAME}/"
     changes = Changes()
     groups = HubGroups(api_url, hub_fetch(token))
-    parts = Parts(store, known, HubAuth(api_token=token, api_url=api_url), changes, groups)
+    auth = HubAuth(api_token=token, api_url=api_url)
+    parts = Parts(store, known, auth, changes, groups, boards=course_boards())
     oauth = HubOAuth(
         api_token=token,
         api_url=api_url,

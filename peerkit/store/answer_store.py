@@ -23,9 +23,18 @@ from sqlalchemy.pool import StaticPool
 
 from peerkit import paths
 from peerkit.errors import StoreError
+from peerkit.store import idea_rows
 from peerkit.store.agreement import Agreement, checked_agreement
 from peerkit.store.answers import decode, encode, is_answered, normalise
 from peerkit.store.consent import FACILITATOR, NAMED, Consent, SharedAnswer, checked
+from peerkit.store.ideas import (
+    HIDDEN,
+    MAX_IDEA_CHARS,
+    MAX_REASON_CHARS,
+    WITHDRAWN,
+    Idea,
+    checked_text,
+)
 from peerkit.store.migrations import ensure_schema
 from peerkit.store.postgres import (
     AUDIENCES_OPTION,
@@ -549,6 +558,64 @@ class AnswerStore:
                 if row is not None:
                     found.append(_agreement(row))
         return found
+
+    # --- ideas on a group's board --------------------------------------------------
+    def add_idea(
+        self,
+        learner: str,
+        cohorts: Collection[str],
+        session: str,
+        board: str,
+        text: str,
+        *,
+        named: bool = False,
+        key: str,
+    ) -> list[int]:
+        """Add the learner's idea to the board of each of their groups; the ids.
+
+        Without their name unless ``named``. The same ``key`` again adds nothing (a
+        resent request). Raises IdeaRejected for a blank or overlong idea.
+        """
+        text = checked_text(text, MAX_IDEA_CHARS, "idea")
+        key = str(key)[:64]
+        with self._write(learner, **{COHORTS_OPTION: sorted(set(cohorts))}) as conn:
+            return idea_rows.add(conn, learner, cohorts, (session, board), text, named, key)
+
+    def ideas(
+        self,
+        viewer: str,
+        cohorts: Collection[str],
+        session: str,
+        board: str,
+        *,
+        facilitating: bool = False,
+    ) -> list[Idea]:
+        """The ideas on the board of ``cohorts`` as ``viewer`` may see them, oldest first."""
+        with self._read(viewer, **{COHORTS_OPTION: sorted(set(cohorts))}) as conn:
+            return idea_rows.on_board(conn, viewer, cohorts, (session, board), facilitating)
+
+    def withdraw_idea(self, learner: str, idea: int) -> tuple[str, str, str, str]:
+        """Take the learner's own idea off the board; its (learner, cohort, session, board).
+
+        Raises NoSuchIdea for anyone else's.
+        """
+        with self._write(learner) as conn:
+            only = idea_rows.ideas.c.learner == learner
+            return idea_rows.record(conn, idea, WITHDRAWN, "", learner, only)
+
+    def hide_idea(
+        self, facilitator: str, cohorts: Collection[str], idea: int, reason: str
+    ) -> tuple[str, str, str, str]:
+        """Hide an idea on the board of one of ``cohorts``, saying why (its contributor sees).
+
+        The caller has checked that ``facilitator`` facilitates ``cohorts``. Raises
+        IdeaRejected for a blank or overlong reason, NoSuchIdea for another group's idea.
+        """
+        reason = checked_text(reason, MAX_REASON_CHARS, "reason")
+        who = sorted(set(cohorts))
+        with self._write(facilitator, **{COHORTS_OPTION: who}) as conn:
+            only = idea_rows.ideas.c.cohort.in_(who)
+            return idea_rows.record(conn, idea, HIDDEN, reason, facilitator, only)
 
 
 def _newest_agreement(cohort: str, module: str) -> Any:

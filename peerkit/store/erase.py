@@ -22,7 +22,8 @@ from peerkit.store.postgres import LEARNER_OPTION
 from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import answer_submissions as submissions
-from peerkit.store.schema import draft_keys
+from peerkit.store.schema import board_ideas as ideas
+from peerkit.store.schema import draft_keys, idea_changes
 from peerkit.store.schema import submission_feedback as feedback
 from peerkit.store.sqlite import BUSY_OPTION, BUSY_TIMEOUT_MS, WRITE_OPTION
 
@@ -64,7 +65,7 @@ def count_revisions(engine: Engine, learner: str) -> int:
 
 
 def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
-    """Delete every revision, sharing choice, submission and the draft key of ``learner`` at once.
+    """Delete all that is ``learner``'s at once: revisions, choices, submissions, ideas, draft key.
 
     Returns how many revisions were removed.
 
@@ -84,6 +85,9 @@ def erase_learner(engine: Engine, learner: str, *, sqlite: bool) -> int:
             # And every submitted copy, with the feedback written on it.
             conn.execute(delete(feedback).where(feedback.c.learner == learner))
             conn.execute(delete(submissions).where(submissions.c.learner == learner))
+            # And every idea they added to a group's board, with what became of it.
+            conn.execute(delete(idea_changes).where(idea_changes.c.learner == learner))
+            conn.execute(delete(ideas).where(ideas.c.learner == learner))
     except SQLAlchemyError as exc:
         raise StoreError("Could not erase the answers.") from exc
     if sqlite:

@@ -11,8 +11,10 @@ from peerkit.store.schema import (
     SCHEMA_VERSION,
     answer_consent,
     answer_submissions,
+    board_ideas,
     draft_keys,
     group_agreements,
+    idea_changes,
     meta,
     metadata,
     submission_feedback,
@@ -33,10 +35,15 @@ def _add_answer_consent(conn: Connection) -> None:
 
 
 def _add_submissions(conn: Connection) -> None:
-    """Version 3 -> 4: submissions to the facilitator, their feedback, group agreements."""
-    answer_submissions.create(conn, checkfirst=True)
-    submission_feedback.create(conn, checkfirst=True)
-    group_agreements.create(conn, checkfirst=True)
+    """Version 3 -> 4: submissions and feedback, group agreements, ideas on group boards."""
+    for table in (
+        answer_submissions,
+        submission_feedback,
+        group_agreements,
+        board_ideas,
+        idea_changes,
+    ):
+        table.create(conn, checkfirst=True)
 
 
 MIGRATIONS[1] = _add_draft_keys

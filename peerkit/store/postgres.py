@@ -19,7 +19,8 @@ Work submitted to a facilitator, and the feedback on it, is let through the same
 way only when those choices include the facilitator's; a facilitator may add
 feedback only for a learner they may see. A group's agreement is read only in a
 transaction acting for one of its groups (``peerkit.cohorts``), and recorded only
-in the name of the transaction's own person.
+in the name of the transaction's own person; so are the ideas on a group's board,
+which a facilitator of the group may hide, in their own name.
 
 The store's day-to-day role should not own the tables (``AnswerStore(admin_url=)``):
 then even a statement that forgot its WHERE clause, or a role that ran
@@ -54,11 +55,14 @@ LEARNER_TABLES = (
     "answer_consent",
     "answer_submissions",
     "submission_feedback",
+    "board_ideas",
+    "idea_changes",
 )
 POLICY = "peerkit_own_rows"
 SHARED_POLICY = "peerkit_shared_rows"
 FEEDBACK_POLICY = "peerkit_feedback_rows"
 SUBMISSION_TABLES = ("answer_submissions", "submission_feedback")
+IDEA_TABLES = ("board_ideas", "idea_changes")
 AGREEMENT_READ = "peerkit_group_reads"
 AGREEMENT_WRITE = "peerkit_group_writes"
 
@@ -152,6 +156,18 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
         f"CREATE POLICY {AGREEMENT_WRITE} ON group_agreements FOR INSERT "
         f"WITH CHECK ({groups} AND author = current_setting('{SETTING}', true))"
     )
+    # Ideas on a group's board: read within the group; hidden by its facilitators, in
+    # their own name (the store reads a hidden idea back only to its contributor).
+    for table in IDEA_TABLES:
+        conn.exec_driver_sql(f"DROP POLICY IF EXISTS {AGREEMENT_READ} ON {table}")
+        conn.exec_driver_sql(
+            f"CREATE POLICY {AGREEMENT_READ} ON {table} FOR SELECT USING ({groups})"
+        )
+    conn.exec_driver_sql(f"DROP POLICY IF EXISTS {AGREEMENT_WRITE} ON idea_changes")
+    conn.exec_driver_sql(
+        f"CREATE POLICY {AGREEMENT_WRITE} ON idea_changes FOR INSERT WITH CHECK ({groups} "
+        f"AND kind = 'hidden' AND author = current_setting('{SETTING}', true))"
+    )
     if app_role:
         role = quote(app_role)
         # Revisions are only ever added or erased, never changed: no UPDATE.
@@ -160,10 +176,11 @@ def secure_tables(conn: Connection, app_role: str | None) -> None:
         # Consent is the same: each change is a new row, so every change is kept.
         conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON answer_consent TO {role}")
         # Submissions and feedback too: a submitted copy is never edited.
-        for table in SUBMISSION_TABLES:
+        for table in (*SUBMISSION_TABLES, *IDEA_TABLES):
             conn.exec_driver_sql(f"GRANT SELECT, INSERT, DELETE ON {table} TO {role}")
         # An agreement's changes are all kept: no UPDATE, and no DELETE either.
         conn.exec_driver_sql(f"GRANT SELECT, INSERT ON group_agreements TO {role}")
-        for table in ("answer_revisions", "answer_consent", *SUBMISSION_TABLES, "group_agreements"):
+        sequences = ("answer_revisions", "answer_consent", *SUBMISSION_TABLES, *IDEA_TABLES)
+        for table in (*sequences, "group_agreements"):
             conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {role}")
         conn.exec_driver_sql(f"GRANT SELECT ON peerkit_meta TO {role}")

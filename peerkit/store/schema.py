@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Index,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 #: Bump when the tables change, and add a step to ``migrations.MIGRATIONS``.
@@ -107,4 +109,39 @@ group_agreements = Table(
     Column("author", String(200), nullable=False),
     Column("agreed_at", DateTime(timezone=True), nullable=False),
     Index("ix_group_agreements_lookup", "cohort", "module", "id"),
+)
+
+#: Ideas added to a group's board in a session page (peerkit/store/ideas.py): one
+#: row per idea and group, never changed. ``client_key`` is the page's own name for
+#: the idea, so a resent request never adds it twice. Added in version 4.
+board_ideas = Table(
+    "board_ideas",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner", String(200), nullable=False),
+    Column("cohort", String(200), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("board", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("named", Boolean, nullable=False),
+    Column("client_key", String(64), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("learner", "cohort", "client_key", name="uq_board_ideas_key"),
+    Index("ix_board_ideas_lookup", "cohort", "session", "board", "id"),
+)
+
+#: What became of each idea: withdrawn by its learner, or hidden by a facilitator
+#: with a reason. ``learner`` is the idea's (whose data it is). Added in version 4.
+idea_changes = Table(
+    "idea_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("idea", Integer, nullable=False),
+    Column("learner", String(200), nullable=False),
+    Column("cohort", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_idea_changes_lookup", "cohort", "idea"),
 )

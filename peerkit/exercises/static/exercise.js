@@ -699,6 +699,169 @@ function submitControl(state, send, view, flush) {
   };
 }
 
+// --- the group's board beside the exercise (in a class only) -------------------
+function boardControl(state, send, view) {
+  const id = uid("board");
+  const box = el("section", { class: "peerkit-board", "aria-labelledby": `${id}-h` });
+  const list = el("ul", { class: "peerkit-board-list" });
+  const empty = el("p", { class: "peerkit-board-empty", text: "No ideas on the board yet." });
+  const trouble = el("p", { class: "peerkit-board-error", role: "status" });
+  box.append(
+    el("h4", { class: "peerkit-board-heading", id: `${id}-h`, text: "Our group\u2019s board" }),
+    el("p", { class: "govuk-hint", text: "Ideas people in your group chose to add. New ones appear here as they are added." }),
+    list,
+    empty,
+    trouble,
+  );
+  // Adding an idea: a form of its own, so the list can change while the learner types.
+  const area = el("textarea", { class: "govuk-textarea", id: `${id}-idea`, rows: "2", "aria-describedby": `${id}-hint` });
+  const named = el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `${id}-named` });
+  const add = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-board-add", text: "Add to the board" });
+  const message = el("p", { class: "peerkit-board-message", role: "status" });
+  box.append(
+    el(
+      "div",
+      { class: "govuk-form-group peerkit-board-form" },
+      el("label", { class: "govuk-label", for: `${id}-idea`, text: "Add an idea to the group\u2019s board" }),
+      el("div", {
+        class: "govuk-hint",
+        id: `${id}-hint`,
+        text: "Your group and facilitator see it without your name, unless you tick the box. You can take it off the board at any time.",
+      }),
+      area,
+      el(
+        "div",
+        { class: "govuk-checkboxes govuk-checkboxes--small" },
+        el(
+          "div",
+          { class: "govuk-checkboxes__item" },
+          named,
+          el("label", { class: "govuk-label govuk-checkboxes__label", for: `${id}-named`, text: "Show my name with it" }),
+        ),
+      ),
+      add,
+      message,
+    ),
+  );
+  // Hiding one (facilitators): also kept apart from the list.
+  const hidePanel = el("div", { class: "peerkit-board-hide", hidden: true });
+  const hideWhat = el("p", { class: "peerkit-board-hide-what" });
+  const reason = el("textarea", { class: "govuk-textarea", id: `${id}-reason`, rows: "2" });
+  const hideIt = el("button", { type: "button", class: "govuk-button govuk-button--warning peerkit-board-hide-it", text: "Hide it" });
+  const cancel = el("button", { type: "button", class: "govuk-button govuk-button--secondary", text: "Cancel" });
+  hidePanel.append(
+    hideWhat,
+    el("label", { class: "govuk-label", for: `${id}-reason`, text: "Why you are hiding it (its contributor sees this)" }),
+    reason,
+    hideIt,
+    cancel,
+  );
+  box.append(hidePanel);
+  let hiding = null;
+  let key = null;
+  let waiting = null;
+  const say = (text, error = false) => {
+    clearTimeout(waiting);
+    message.classList.toggle("peerkit-board-error", error);
+    message.textContent = text;
+  };
+  const ask = (request) => {
+    if (!send({ ...request, view })) {
+      say("That could not be done: the course is not connected. Please try again.", true);
+      return;
+    }
+    clearTimeout(waiting);
+    waiting = setTimeout(() => say("No answer from the course, so the board is as it was. Reload the page and try again.", true), REPLY_MS);
+  };
+  add.addEventListener("click", () => {
+    if (!area.value.trim()) {
+      say("Write your idea first.", true);
+      area.focus();
+      return;
+    }
+    key = key || `${uid("idea")}-${Math.random().toString(36).slice(2)}`; // the same on a retry
+    say("Adding your idea\u2026");
+    ask({ type: "idea-add", text: area.value, named: named.checked, key });
+  });
+  hideIt.addEventListener("click", () => {
+    if (!hiding) return;
+    if (!reason.value.trim()) {
+      say("Write your reason first.", true);
+      reason.focus();
+      return;
+    }
+    say("Hiding it\u2026");
+    ask({ type: "idea-hide", idea: hiding, reason: reason.value });
+  });
+  cancel.addEventListener("click", () => {
+    hiding = null;
+    hidePanel.hidden = true;
+  });
+  const draw = (next) => {
+    const ideas = next.ideas || [];
+    trouble.textContent = next.error || "";
+    empty.hidden = ideas.length > 0;
+    list.replaceChildren();
+    for (const idea of ideas) {
+      const item = el("li", { class: "peerkit-board-idea" });
+      item.append(el("p", { class: "peerkit-board-text", text: idea.text }));
+      item.append(el("p", { class: "peerkit-board-who", text: idea.who || "Shared without a name" }));
+      if (idea.hidden) {
+        item.classList.add("peerkit-board-hidden");
+        const why = idea.mine ? `Hidden by your facilitator: ${idea.reason}` : `Hidden from the group: ${idea.reason}`;
+        item.append(el("p", { class: "peerkit-board-reason", text: why }));
+      }
+      if (idea.mine) {
+        const off = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-board-withdraw", text: "Take it off the board" });
+        off.addEventListener("click", () => {
+          say("Taking it off the board\u2026");
+          ask({ type: "idea-withdraw", idea: idea.id });
+        });
+        item.append(off);
+      } else if (next.facilitating && !idea.hidden) {
+        const hide = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-board-hide-button", text: "Hide" });
+        hide.addEventListener("click", () => {
+          hiding = idea.id;
+          hideWhat.textContent = `Hide this idea from the group: \u201c${idea.text}\u201d`;
+          hidePanel.hidden = false;
+          reason.focus();
+        });
+        item.append(hide);
+      }
+      list.append(item);
+    }
+    if (hiding && !ideas.some((idea) => idea.id === hiding && !idea.hidden)) {
+      hiding = null;
+      hidePanel.hidden = true;
+    }
+  };
+  draw(state);
+  return {
+    node: box,
+    update: draw,
+    reply(answer) {
+      if (answer.type === "idea-done") {
+        if (answer.request === "idea-add") {
+          area.value = "";
+          named.checked = false;
+          key = null;
+          say("Added to the board.");
+        } else if (answer.request === "idea-hide") {
+          hiding = null;
+          hidePanel.hidden = true;
+          reason.value = "";
+          say("Hidden from the group. Its contributor sees your reason.");
+        } else {
+          say("Taken off the board.");
+          area.focus();
+        }
+      } else {
+        say(answer.message, true);
+      }
+    },
+  };
+}
+
 function render({ model, el: root }) {
   const spec = model.get("spec") || {};
   const view = uid("view");
@@ -800,6 +963,14 @@ function render({ model, el: root }) {
     share = shareControl(sharing, send, view);
     root.append(share.node);
   }
+  let board = null;
+  const offerBoard = () => {
+    const state = model.get("board") || {};
+    if (!Array.isArray(state.ideas)) return;
+    if (board) return board.update(state);
+    board = boardControl(state, send, view);
+    root.append(board.node);
+  };
   let submitter = null;
   const offerSubmit = () => {
     const state = model.get("submission") || {};
@@ -912,6 +1083,10 @@ function render({ model, el: root }) {
       if (submitter) submitter.reply(message);
       return;
     }
+    if (message.type === "idea-done" || message.type === "idea-failed") {
+      if (board) board.reply(message);
+      return;
+    }
     if (message.type === "saved" || message.type === "refused") {
       const told = (other) =>
         showNotice({
@@ -974,6 +1149,7 @@ function render({ model, el: root }) {
 
   model.on("change:panels", applyPanels);
   model.on("change:submission", offerSubmit);
+  model.on("change:board", offerBoard);
   model.on("change:values", () => {
     if (!unsaved()) {
       base = model.get("revision") || base;
@@ -989,6 +1165,7 @@ function render({ model, el: root }) {
   applyValues(model.get("values"));
   applyPanels();
   offerSubmit();
+  offerBoard();
   const told = model.get("status") || {};
   setStatus(told.state || "idle", told.text || "", { error: Boolean(told.error) });
   if (autosave) {

@@ -1,0 +1,176 @@
+"""The group boards' ideas, over the service's API (token-authenticated, like answers).
+
+==========  ==============================  =========================================
+method      path (under ``api.PREFIX``)     what
+==========  ==============================  =========================================
+GET         ``ideas/S/E``                   ``{"ideas": [...], "facilitating": bool}``
+POST        ``ideas/S/E``                   body ``{"text", "named", "key"}``; ``{"ids"}``
+DELETE      ``ideas/S/E/ID``                withdraw one's own idea
+POST        ``ideas/S/E/ID/hide``           a facilitator, body ``{"reason"}``
+GET         ``ideas/S/E/events``            server-sent ``changed`` events
+==========  ==============================  =========================================
+
+``S/E`` is an exercise whose page offers a group board (``group_board=True``). Each
+person sees the board of their own groups: ideas without a name unless their
+contributor gave it; a hidden idea only to its contributor (with the reason) and to
+the group's facilitators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tornado.iostream import StreamClosedError
+from tornado.web import HTTPError
+
+from peerkit.hub.groups import Cohorts, GroupsUnavailable
+from peerkit.hub.service import ApiHandler
+from peerkit.store.ideas import Idea, IdeaRejected, NoSuchIdea
+
+#: A comment line this often keeps an idle event stream open.
+HEARTBEAT_SECONDS = 15.0
+
+
+def idea_json(idea: Idea) -> dict[str, Any]:
+    return {
+        "id": idea.id,
+        "text": idea.text,
+        "who": idea.learner,
+        "mine": idea.mine,
+        "hidden": idea.hidden,
+        "reason": idea.reason,
+        "added_at": idea.added_at.isoformat(),
+    }
+
+
+class IdeaHandler(ApiHandler):
+    """Base of the ideas' endpoints: the board asked for, and the asker's groups."""
+
+    def board(self, session: str, exercise: str) -> tuple[str, str]:
+        if (session, exercise) not in self.parts.boards:
+            raise HTTPError(404)
+        return session, exercise
+
+    async def cohorts(self) -> Cohorts:
+        try:
+            return await self.parts.groups.cohorts(self.learner)
+        except GroupsUnavailable:
+            raise HTTPError(503) from None
+
+    def refused(self, status: int, message: str) -> None:
+        self.set_status(status)
+        self.finish({"error": message, "idea": True})
+
+
+class Ideas(IdeaHandler):
+    async def get(self, session: str, exercise: str) -> None:
+        viewer = self.learner
+        self.board(session, exercise)
+        cohorts = await self.cohorts()
+        facilitating = cohorts.is_facilitator(viewer)
+        found = await self.run(
+            self.store.ideas, viewer, cohorts.cohorts_of(viewer), session, exercise,
+            facilitating=facilitating,
+        )  # fmt: skip
+        self.finish({"ideas": [idea_json(i) for i in found], "facilitating": facilitating})
+
+    async def post(self, session: str, exercise: str) -> None:
+        learner = self.learner
+        self.board(session, exercise)
+        data = self.body()
+        key = data.get("key")
+        if not isinstance(key, str) or not key or len(key) > 64:
+            raise HTTPError(400)
+        groups = (await self.cohorts()).cohorts_of(learner)
+        if not groups:
+            self.refused(409, "You are not in a group yet, so there is no board to add to.")
+            return
+        try:
+            ids = await self.run(
+                self.store.add_idea, learner, groups, session, exercise, data.get("text"),
+                named=data.get("named") is True, key=key,
+            )  # fmt: skip
+        except IdeaRejected as exc:
+            self.refused(422, str(exc))
+            return
+        for cohort in groups:
+            self.parts.idea_changes.notify(cohort, f"{session}/{exercise}")
+        self.finish({"ids": ids})
+
+
+class WithdrawIdea(IdeaHandler):
+    async def delete(self, session: str, exercise: str, idea: str) -> None:
+        learner = self.learner
+        self.board(session, exercise)
+        try:
+            _, cohort, *_ = await self.run(self.store.withdraw_idea, learner, int(idea))
+        except NoSuchIdea:
+            raise HTTPError(404) from None
+        self.parts.idea_changes.notify(cohort, f"{session}/{exercise}")
+        self.finish({"withdrawn": int(idea)})
+
+
+class HideIdea(IdeaHandler):
+    async def post(self, session: str, exercise: str, idea: str) -> None:
+        viewer = self.learner
+        self.board(session, exercise)
+        cohorts = await self.cohorts()
+        if not cohorts.is_facilitator(viewer):
+            raise HTTPError(403)
+        data = self.body()
+        try:
+            _, cohort, *_ = await self.run(
+                self.store.hide_idea, viewer, cohorts.cohorts_of(viewer), int(idea),
+                data.get("reason"),
+            )  # fmt: skip
+        except IdeaRejected as exc:
+            self.refused(422, str(exc))
+            return
+        except NoSuchIdea:
+            raise HTTPError(404) from None
+        self.parts.idea_changes.notify(cohort, f"{session}/{exercise}")
+        self.finish({"hidden": int(idea)})
+
+
+class IdeaEvents(IdeaHandler):
+    """``changed`` whenever an idea on the asker's groups' board changes."""
+
+    closed = False
+
+    def on_connection_close(self) -> None:
+        self.closed = True
+
+    async def get(self, session: str, exercise: str) -> None:
+        viewer = self.learner
+        where = "/".join(self.board(session, exercise))
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("X-Accel-Buffering", "no")
+        with self.parts.idea_changes.listen() as queue:
+            try:
+                self.write("retry: 2000\n\n")
+                await self.flush()
+                while not self.closed:
+                    try:
+                        cohort, changed = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        self.write(": still here\n\n")
+                    else:
+                        if changed != where:
+                            continue
+                        if cohort not in (await self.cohorts()).cohorts_of(viewer):
+                            continue
+                        self.write("event: changed\ndata: {}\n\n")
+                    await self.flush()
+            except (StreamClosedError, HTTPError):
+                return
+
+
+def idea_routes(prefix: str, one: str, args: dict[str, Any]) -> list[Any]:
+    idea = r"(?P<idea>[0-9]{1,18})"
+    return [
+        (prefix + f"ideas/{one}", Ideas, args),
+        (prefix + f"ideas/{one}/events", IdeaEvents, args),
+        (prefix + f"ideas/{one}/{idea}", WithdrawIdea, args),
+        (prefix + f"ideas/{one}/{idea}/hide", HideIdea, args),
+    ]

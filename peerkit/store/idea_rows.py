@@ -1,0 +1,129 @@
+"""The SQL behind the group boards' ideas (``AnswerStore``'s idea methods call these).
+
+Each function runs inside the store's transaction, which says whom it acts for
+(PostgreSQL's row-level security: peerkit/store/postgres.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from peerkit.errors import StoreError
+from peerkit.store.ideas import HIDDEN, WITHDRAWN, Idea, NoSuchIdea
+from peerkit.store.schema import board_ideas as ideas
+from peerkit.store.schema import idea_changes as changes
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def add(
+    conn: Connection,
+    learner: str,
+    cohorts: Collection[str],
+    where: tuple[str, str],
+    text: str,
+    named: bool,
+    key: str,
+) -> list[int]:
+    """The idea's id in each group (added once: a known ``key`` returns the same ids)."""
+    session, board = where
+    made = []
+    for cohort in sorted(set(cohorts)):
+        found = conn.execute(
+            select(ideas.c.id).where(
+                ideas.c.learner == learner, ideas.c.cohort == cohort, ideas.c.client_key == key
+            )
+        ).first()
+        if found is not None:
+            made.append(int(found.id))
+            continue
+        result = conn.execute(
+            ideas.insert().values(
+                learner=learner, cohort=cohort, session=session, board=board, text=text,
+                named=named, client_key=key, added_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+        inserted = result.inserted_primary_key
+        if inserted is None:
+            raise StoreError("Could not write to the answers database.")
+        made.append(int(inserted[0]))
+    return made
+
+
+def on_board(
+    conn: Connection,
+    viewer: str,
+    cohorts: Collection[str],
+    where: tuple[str, str],
+    facilitating: bool,
+) -> list[Idea]:
+    """The board's ideas as ``viewer`` may see them, oldest first.
+
+    Withdrawn ideas are gone for everyone. A hidden idea is shown to its contributor
+    (with the reason) and to the facilitators (marked), to nobody else.
+    """
+    session, board = where
+    rows = conn.execute(
+        select(ideas)
+        .where(
+            ideas.c.cohort.in_(sorted(set(cohorts))),
+            ideas.c.session == session,
+            ideas.c.board == board,
+        )
+        .order_by(ideas.c.id)
+    ).all()
+    if not rows:
+        return []
+    newest = (
+        select(func.max(changes.c.id))
+        .where(changes.c.idea.in_([row.id for row in rows]))
+        .group_by(changes.c.idea)
+    )
+    last = {row.idea: row for row in conn.execute(select(changes).where(changes.c.id.in_(newest)))}
+    shown = []
+    for row in rows:
+        change = last.get(row.id)
+        kind = change.kind if change is not None else ""
+        mine = row.learner == viewer
+        if kind == WITHDRAWN or (kind == HIDDEN and not (mine or facilitating)):
+            continue
+        shown.append(
+            Idea(
+                id=row.id,
+                cohort=row.cohort,
+                session=row.session,
+                board=row.board,
+                text=row.text,
+                learner=row.learner if (row.named or mine) else None,
+                mine=mine,
+                hidden=kind == HIDDEN,
+                reason=change.reason if kind == HIDDEN and change is not None else "",
+                added_at=_aware(row.added_at),
+            )
+        )
+    return shown
+
+
+def record(
+    conn: Connection, idea: int, kind: str, reason: str, author: str, only: Any
+) -> tuple[str, str, str, str]:
+    """Record ``kind`` for the idea where ``only`` allows; its (learner, cohort, session, board).
+
+    Raises NoSuchIdea when the idea is not there, or not this person's to change.
+    """
+    row = conn.execute(select(ideas).where(ideas.c.id == idea, only)).first()
+    if row is None:
+        raise NoSuchIdea("That idea is not one you can change.")
+    conn.execute(
+        changes.insert().values(
+            idea=idea, learner=row.learner, cohort=row.cohort, kind=kind, reason=reason,
+            author=author, changed_at=datetime.now(UTC),
+        )
+    )  # fmt: skip
+    return row.learner, row.cohort, row.session, row.board

@@ -1,0 +1,186 @@
+"""Ideas on a group's board, over HTTP against the real hub, service and PostgreSQL.
+
+Learners add ideas (without their name unless they give it), withdraw their own; a
+facilitator hides one with a reason that only its contributor sees; nobody outside
+the group sees any; thirty learners adding at once lose and duplicate nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from peerkit.hub import api
+from tests.running_class import wait_until
+
+S, E = "m2s5", "self-care-toolbox"
+BOARD = f"ideas/{S}/{E}"
+
+
+def call(rc, method: str, who: str, path: str = BOARD, body: object = None):
+    return rc.service_call(method, path, rc.token_for(who), body)
+
+
+def add(rc, who: str, text: str, *, named: bool = False, key: str | None = None) -> list[int]:
+    body = {"text": text, "named": named, "key": key or uuid.uuid4().hex}
+    status, data = call(rc, "POST", who, body=body)
+    assert status == 200, (status, data)
+    return data["ids"]
+
+
+def seen(rc, who: str) -> list[dict]:
+    status, data = call(rc, "GET", who)
+    assert status == 200, (status, data)
+    return data["ideas"]
+
+
+@pytest.fixture
+def group(running_class):
+    rc = running_class
+    a, b, f, g, other = (rc.new_learner(stem) for stem in ("a", "b", "f", "g", "other"))
+    rc.new_group([a, b], (f,))
+    rc.new_group([other], (g,))
+    for who in (a, b, f, g, other):  # the service reads the groups again for a new name
+        wait_until(lambda w=who: call(rc, "GET", w)[0] == 200, timeout=10)
+    return rc, a, b, f, g, other
+
+
+def test_an_idea_reaches_the_group_without_a_name_unless_given(group) -> None:
+    rc, a, b, f, g, other = group
+    [quiet] = add(rc, a, "A walk before breakfast")
+    add(rc, a, "Calling a friend", named=True)
+    for who in (b, f):
+        ideas = {i["text"]: i for i in seen(rc, who)}
+        assert ideas["A walk before breakfast"]["who"] is None
+        assert ideas["Calling a friend"]["who"] == a
+        raw = json.dumps(call(rc, "GET", who)[1])
+        assert raw.count(a) == 1  # the named idea only: nothing else carries A's name or id
+    mine = {i["text"]: i for i in seen(rc, a)}
+    assert mine["A walk before breakfast"]["mine"] is True
+    for who in (g, other):  # another group's facilitator and learner
+        assert seen(rc, who) == []
+    assert call(rc, "DELETE", b, f"{BOARD}/{quiet}")[0] == 404  # not B's to withdraw
+    assert call(rc, "DELETE", a, f"{BOARD}/{quiet}")[0] == 200
+    assert "A walk before breakfast" not in [i["text"] for i in seen(rc, b) + seen(rc, a)]
+
+
+def test_a_facilitator_hides_an_idea_and_only_its_contributor_reads_why(group) -> None:
+    rc, a, b, f, g, _ = group
+    [idea] = add(rc, a, "Something that names another person")
+    reason = "It names someone outside the group: please write it without the name."
+    assert call(rc, "POST", b, f"{BOARD}/{idea}/hide", {"reason": "no"})[0] == 403
+    assert call(rc, "POST", g, f"{BOARD}/{idea}/hide", {"reason": "no"})[0] == 404
+    status, data = call(rc, "POST", f, f"{BOARD}/{idea}/hide", {"reason": "  "})
+    assert status == 422 and data["error"] == "Write your reason first."
+    assert call(rc, "POST", f, f"{BOARD}/{idea}/hide", {"reason": reason})[0] == 200
+    assert seen(rc, b) == []  # gone for the group
+    [own] = seen(rc, a)
+    assert own["hidden"] is True and own["reason"] == reason
+    [marked] = seen(rc, f)
+    assert marked["hidden"] is True and marked["who"] is None
+    assert reason not in json.dumps(call(rc, "GET", b)[1])
+
+
+def test_bad_ideas_are_refused_and_strangers_get_nothing(group) -> None:
+    rc, a, *_ = group
+    status, data = call(rc, "POST", a, body={"text": "x" * 2001, "key": "k"})
+    assert status == 422 and "x" * 20 not in json.dumps(data)
+    assert call(rc, "POST", a, body={"text": "fine", "key": ""})[0] == 400
+    assert call(rc, "GET", a, f"ideas/{S}/take-away")[0] == 404  # no board on that exercise
+    loner = rc.new_learner("loner")
+    status, data = call(rc, "POST", loner, body={"text": "hello", "key": "k"})
+    assert status == 409 and "not in a group" in data["error"]
+    assert rc.service_call("GET", BOARD, None)[0] in (401, 403)
+
+
+class IdeaStream:
+    """One page's view of the board: listens to its events and reads the board again
+    after each burst of them (one read for many events, as a page would)."""
+
+    def __init__(self, rc, who: str) -> None:
+        self.rc, self.who = rc, who
+        request = urllib.request.Request(
+            f"{rc.plan.service_url}{api.PREFIX}{BOARD}/events",
+            headers={"Authorization": f"token {rc.token_for(who)}"},
+        )
+        self.response = urllib.request.urlopen(request, timeout=60)
+        self.opened = threading.Event()
+        self.texts: list[str] = []
+        self.dirty = threading.Condition()
+        self.stale = False
+        self.done = False
+        threading.Thread(target=self._listen, daemon=True).start()
+        threading.Thread(target=self._refresh, daemon=True).start()
+        assert self.opened.wait(30)
+
+    def _listen(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode().strip()
+                if line.startswith("retry:"):
+                    self.opened.set()
+                if line == "event: changed":
+                    with self.dirty:
+                        self.stale = True
+                        self.dirty.notify()
+        except (OSError, ValueError, AttributeError):
+            return
+
+    def _refresh(self) -> None:
+        while True:
+            with self.dirty:
+                self.dirty.wait_for(lambda: self.stale or self.done)
+                if self.done:
+                    return
+                self.stale = False
+            texts = [i["text"] for i in seen(self.rc, self.who)]
+            with self.dirty:
+                self.texts = texts
+
+    def shows(self) -> list[str]:
+        with self.dirty:
+            return sorted(self.texts)
+
+    def close(self) -> None:
+        with self.dirty:
+            self.done = True
+            self.dirty.notify()
+        self.response.close()
+
+
+def test_thirty_learners_add_ideas_at_once_and_every_page_shows_each_once(running_class):
+    rc = running_class
+    learners = [rc.new_learner("many") for _ in range(30)]
+    rc.new_group(learners, (rc.new_learner("fac"),))
+    wait_until(lambda: call(rc, "GET", learners[-1])[0] == 200, timeout=10)
+    for who in learners:
+        rc.token_for(who)  # tokens first: only the adding is timed
+    pages = [IdeaStream(rc, who) for who in learners]
+    texts = {who: f"Idea from {who}" for who in learners}
+    try:
+        started = time.monotonic()
+
+        def add_twice(who: str) -> None:
+            key = uuid.uuid4().hex
+            add(rc, who, texts[who], key=key)
+            add(rc, who, texts[who], key=key)  # a resent request adds nothing
+
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            list(pool.map(add_twice, learners))
+        took = time.monotonic() - started
+        assert took < 10, f"adding took {took:.1f} s"
+        expected = sorted(texts.values())
+
+        wait_until(lambda: all(page.shows() == expected for page in pages), timeout=10)
+        for who in learners[:3]:
+            board = [i["text"] for i in seen(rc, who)]
+            assert sorted(board) == expected  # 0 lost, 0 duplicated
+    finally:
+        for page in pages:
+            page.close()

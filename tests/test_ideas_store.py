@@ -1,0 +1,103 @@
+"""Ideas on a group's board, in the store: names, withdrawing, hiding, and PostgreSQL's
+second layer (a board's ideas are read within its group only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from peerkit.store.answer_store import AnswerStore
+from peerkit.store.ideas import IdeaRejected, NoSuchIdea
+from peerkit.store.postgres import COHORTS_OPTION, LEARNER_OPTION
+
+S, B = "m2s5", "self-care-toolbox"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> Iterator[tuple[AnswerStore, object]]:
+    if request.param == "sqlite":
+        with AnswerStore("sqlite:///:memory:") as store:
+            yield store, None
+        return
+    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
+
+    running = request.getfixturevalue("running_class")
+    pg = running.classroom.postgres
+    with AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE)) as store:
+        yield store, running
+
+
+def people(running: object, *stems: str) -> list[str]:
+    if running is None:
+        return [f"{stem}-local" for stem in stems]
+    return [running.new_learner(stem) for stem in stems]  # type: ignore[attr-defined]
+
+
+def test_names_withdrawing_and_hiding(database) -> None:
+    store, running = database
+    alice, bob, fran = people(running, "alice", "bob", "fran")
+    monday, tuesday = people(running, "monday", "tuesday")
+    [quiet] = store.add_idea(alice, [monday], S, B, " A walk ", key="k1")
+    assert store.add_idea(alice, [monday], S, B, "A walk", key="k1") == [quiet]  # resent
+    [named] = store.add_idea(alice, [monday], S, B, "Music", named=True, key="k2")
+    [other] = store.add_idea(bob, [tuesday], S, B, "Tuesday's idea", key="k1")
+
+    ideas = store.ideas(bob, [monday], S, B)
+    assert [(i.text, i.learner, i.mine) for i in ideas] == [
+        ("A walk", None, False),
+        ("Music", alice, False),
+    ]
+    assert [i.learner for i in store.ideas(alice, [monday], S, B)] == [alice, alice]  # her own
+    assert store.ideas(alice, [monday], S, "other-board") == []
+
+    with pytest.raises(NoSuchIdea):
+        store.withdraw_idea(bob, quiet)
+    with pytest.raises(NoSuchIdea):
+        store.hide_idea(fran, [monday], other, "not fran's group")
+    with pytest.raises(IdeaRejected):
+        store.hide_idea(fran, [monday], named, " ")
+    store.hide_idea(fran, [monday], named, "Please leave out other people's names.")
+    store.withdraw_idea(alice, quiet)
+    assert store.ideas(bob, [monday], S, B) == []
+    [own] = store.ideas(alice, [monday], S, B)
+    assert own.hidden and own.reason == "Please leave out other people's names."
+    [marked] = store.ideas(fran, [monday], S, B, facilitating=True)
+    assert marked.hidden and marked.text == "Music"
+    with pytest.raises(IdeaRejected):
+        store.add_idea(alice, [monday], S, B, "x" * 2001, key="k3")
+
+    store.erase_learner(alice)
+    assert store.ideas(fran, [monday], S, B, facilitating=True) == []
+    assert [i.text for i in store.ideas(bob, [tuesday], S, B)] == ["Tuesday's idea"]
+
+
+def test_postgres_keeps_a_boards_ideas_within_its_group(database) -> None:
+    store, running = database
+    if running is None:
+        pytest.skip("row-level security is PostgreSQL's")
+    alice, bob = people(running, "alice", "bob")
+    monday, tuesday = people(running, "monday", "tuesday")
+    [idea] = store.add_idea(alice, [monday], S, B, "Monday's idea", key="k")
+
+    def count(**options: object) -> int:
+        conn = store.engine.connect().execution_options(**options)
+        with conn, conn.begin():
+            return int(conn.execute(text("SELECT count(*) FROM board_ideas")).scalar_one())
+
+    assert count(**{LEARNER_OPTION: bob, COHORTS_OPTION: [monday]}) >= 1
+    assert count(**{LEARNER_OPTION: bob, COHORTS_OPTION: [tuesday]}) == 0
+    assert count(**{LEARNER_OPTION: bob}) == 0
+    # Nobody hides in someone else's name, or withdraws another's idea.
+    conn = store.engine.connect().execution_options(
+        **{LEARNER_OPTION: bob, COHORTS_OPTION: [monday]}
+    )
+    with pytest.raises(Exception, match="row-level security"), conn, conn.begin():
+        conn.execute(
+            text(
+                "INSERT INTO idea_changes (idea, learner, cohort, kind, reason, author, changed_at)"
+                " VALUES (:i, :l, :c, 'withdrawn', '', :a, now())"
+            ),
+            {"i": idea, "l": alice, "c": monday, "a": bob},
+        )
