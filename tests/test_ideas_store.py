@@ -45,9 +45,9 @@ def test_names_withdrawing_and_hiding(database) -> None:
     [other] = store.add_idea(bob, [tuesday], S, B, "Tuesday's idea", key="k1")
 
     ideas = store.ideas(bob, [monday], S, B)
-    assert [(i.text, i.learner, i.mine) for i in ideas] == [
-        ("A walk", None, False),
-        ("Music", alice, False),
+    assert [(i.text, i.learner, i.named, i.mine) for i in ideas] == [
+        ("A walk", None, False, False),
+        ("Music", alice, True, False),
     ]
     assert [i.learner for i in store.ideas(alice, [monday], S, B)] == [alice, alice]  # her own
     assert store.ideas(alice, [monday], S, "other-board") == []

@@ -29,11 +29,18 @@ def idea_state(idea: Idea) -> dict[str, Any]:
     return {
         "id": idea.id,
         "text": idea.text,
-        "who": "You" if idea.mine else (idea.learner or ""),
+        "who": _who(idea),
         "mine": idea.mine,
         "hidden": idea.hidden,
         "reason": idea.reason,
     }
+
+
+def _who(idea: Idea) -> str:
+    """Who the page says added it ("" for no name: the page says so in words)."""
+    if idea.mine:
+        return "You, with your name" if idea.named else "You, without your name"
+    return idea.learner or ""
 
 
 class GroupBoard:

@@ -37,6 +37,7 @@ def idea_json(idea: Idea) -> dict[str, Any]:
         "id": idea.id,
         "text": idea.text,
         "who": idea.learner,
+        "named": idea.named,
         "mine": idea.mine,
         "hidden": idea.hidden,
         "reason": idea.reason,

@@ -39,6 +39,7 @@ def idea_from_json(data: Any, session: str, board: str) -> Idea:
             board=board,
             text=str(data["text"]),
             learner=None if who is None else str(who),
+            named=data["named"] is True,
             mine=data["mine"] is True,
             hidden=data["hidden"] is True,
             reason=str(data["reason"]),

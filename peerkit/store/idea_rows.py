@@ -101,6 +101,7 @@ def on_board(
                 board=row.board,
                 text=row.text,
                 learner=row.learner if (row.named or mine) else None,
+                named=bool(row.named),
                 mine=mine,
                 hidden=kind == HIDDEN,
                 reason=change.reason if kind == HIDDEN and change is not None else "",

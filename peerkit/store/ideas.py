@@ -34,8 +34,8 @@ class NoSuchIdea(PeerkitError):
 class Idea:
     """One idea on a group's board, as one viewer may see it.
 
-    ``learner`` is None unless the contributor gave their name (their own ideas
-    always name them to themselves). ``reason`` is the facilitator's, when hidden.
+    ``learner`` is None unless the contributor gave their name (``named``); their
+    own ideas always name them to themselves. ``reason`` is the facilitator's, when hidden.
     """
 
     id: int
@@ -44,6 +44,7 @@ class Idea:
     board: str
     text: str
     learner: str | None
+    named: bool
     mine: bool
     hidden: bool
     reason: str

@@ -40,6 +40,11 @@ def seen(rc, who: str) -> list[dict]:
     return data["ideas"]
 
 
+def in_a_group(rc, who: str) -> bool:
+    status, data = call(rc, "GET", who, "whoami")
+    return status == 200 and bool(data["groups"])
+
+
 @pytest.fixture
 def group(running_class):
     rc = running_class
@@ -47,7 +52,7 @@ def group(running_class):
     rc.new_group([a, b], (f,))
     rc.new_group([other], (g,))
     for who in (a, b, f, g, other):  # the service reads the groups again for a new name
-        wait_until(lambda w=who: call(rc, "GET", w)[0] == 200, timeout=10)
+        wait_until(lambda w=who: in_a_group(rc, w), timeout=10)
     return rc, a, b, f, g, other
 
 
@@ -158,7 +163,7 @@ def test_thirty_learners_add_ideas_at_once_and_every_page_shows_each_once(runnin
     rc = running_class
     learners = [rc.new_learner("many") for _ in range(30)]
     rc.new_group(learners, (rc.new_learner("fac"),))
-    wait_until(lambda: call(rc, "GET", learners[-1])[0] == 200, timeout=10)
+    wait_until(lambda: in_a_group(rc, learners[-1]), timeout=10)
     for who in learners:
         rc.token_for(who)  # tokens first: only the adding is timed
     pages = [IdeaStream(rc, who) for who in learners]

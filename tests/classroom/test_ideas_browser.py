@@ -41,12 +41,8 @@ def test_ideas_arrive_live_without_names_and_can_be_withdrawn_or_hidden(
     idea.wait_for(timeout=5_000)
     arrived = time.monotonic() - added
     assert idea.locator(".peerkit-board-who").inner_text() == "Shared without a name"
-    assert (
-        alices.locator(".peerkit-board-idea", has_text=words)
-        .locator(".peerkit-board-who")
-        .inner_text()
-        == "You"
-    )
+    hers = alices.locator(".peerkit-board-idea", has_text=words).locator(".peerkit-board-who")
+    assert hers.inner_text() == "You, without your name"
     assert arrived < 2.0, f"bob's page showed the idea {arrived:.1f} s after it was added"
     assert not any("alice" in frame for frame in bob.frames_seen), "a name reached bob's page"
 
@@ -58,6 +54,8 @@ def test_ideas_arrive_live_without_names_and_can_be_withdrawn_or_hidden(
     named = alices.locator(".peerkit-board-idea", has_text=mine)
     named.wait_for(timeout=5_000)
     assert named.locator(".peerkit-board-who").inner_text() == "bob"
+    own = bobs.locator(".peerkit-board-idea", has_text=mine).locator(".peerkit-board-who")
+    assert own.inner_text() == "You, with your name"
     frans.locator(".peerkit-board-idea", has_text=mine).get_by_role("button", name="Hide").click()
     why = f"Please keep ideas about self-care in general. {PAYLOAD}"
     frans.get_by_label("Why you are hiding it (its contributor sees this)").fill(why)

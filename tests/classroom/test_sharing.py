@@ -198,6 +198,6 @@ def test_a_boards_xsrf_token_never_reaches_a_log(group) -> None:
     status, _ = rc.call("GET", f"{BOARD}group/{S}/events?_xsrf={secret}")
     assert status == 401  # not signed in: refused, and logged
     service_log = rc.classroom.logs_dir / "service.log"
-    wait_until(lambda: f"401 GET {BOARD}group/{S}/events " in service_log.read_text())
+    wait_until(lambda: f"401 GET {BOARD}group/{S}/events" in service_log.read_text())
     for log in rc.classroom.logs_dir.iterdir():
         assert secret not in log.read_text(errors="replace"), log.name

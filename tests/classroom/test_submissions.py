@@ -135,6 +135,11 @@ def test_bad_submissions_are_refused_without_echoing(group) -> None:
     assert not re.search(r"Traceback|Error:", page)
 
 
+def whoami_groups(rc, who: str) -> list[str]:
+    status, data = rc.service_call("GET", "whoami", rc.token_for(who))
+    return data["groups"] if status == 200 else []
+
+
 def agreement_page(rc, who: str, session: str = "m2s1") -> tuple[int, str]:
     status, data = rc.call("GET", f"{BOARD}{session}/agreement", rc.token_for(who))
     return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
@@ -156,6 +161,8 @@ def test_the_facilitator_records_the_agreement_and_only_the_group_reads_it(runni
     elsewhere = rc.new_group([other], (g,))
     for facilitator in (f, g):
         wait_until(lambda who=facilitator: agreement_page(rc, who)[0] == 200, timeout=10)
+    for learner in (a, b, other):
+        wait_until(lambda who=learner: whoami_groups(rc, who), timeout=10)
     # What A shared of the agreement exercise is there to draw on; B's private one is not.
     for who, words, audience in ((a, "A: we listen", "group"), (b, "B: private", "private")):
         body = {"value": {"i-commit": words}, "base": None}
