@@ -3,36 +3,14 @@ second layer (a board's ideas are read within its group only)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 
-from peerkit.store.answer_store import AnswerStore
 from peerkit.store.ideas import IdeaRejected, NoSuchIdea
 from peerkit.store.postgres import COHORTS_OPTION, LEARNER_OPTION
+from tests.conftest import people, rows_seen
 
 S, B = "m2s5", "self-care-toolbox"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest) -> Iterator[tuple[AnswerStore, object]]:
-    if request.param == "sqlite":
-        with AnswerStore("sqlite:///:memory:") as store:
-            yield store, None
-        return
-    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
-
-    running = request.getfixturevalue("running_class")
-    pg = running.classroom.postgres
-    with AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE)) as store:
-        yield store, running
-
-
-def people(running: object, *stems: str) -> list[str]:
-    if running is None:
-        return [f"{stem}-local" for stem in stems]
-    return [running.new_learner(stem) for stem in stems]  # type: ignore[attr-defined]
 
 
 def test_names_withdrawing_and_hiding(database) -> None:
@@ -82,9 +60,7 @@ def test_postgres_keeps_a_boards_ideas_within_its_group(database) -> None:
     [idea] = store.add_idea(alice, [monday], S, B, "Monday's idea", key="k")
 
     def count(**options: object) -> int:
-        conn = store.engine.connect().execution_options(**options)
-        with conn, conn.begin():
-            return int(conn.execute(text("SELECT count(*) FROM board_ideas")).scalar_one())
+        return rows_seen(store, "board_ideas", **options)
 
     assert count(**{LEARNER_OPTION: bob, COHORTS_OPTION: [monday]}) >= 1
     assert count(**{LEARNER_OPTION: bob, COHORTS_OPTION: [tuesday]}) == 0

@@ -8,7 +8,6 @@ back. On PostgreSQL, row-level security applies the same rule to any query at al
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
@@ -16,36 +15,14 @@ from sqlalchemy import text
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.consent import FOR_FACILITATOR, FOR_GROUP
 from peerkit.store.postgres import AUDIENCES_OPTION, LEARNER_OPTION, VISIBLE_OPTION
+from tests.conftest import people
 
 S, S2 = "m1s1", "m1s2"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest) -> Iterator[tuple[AnswerStore, object]]:
-    if request.param == "sqlite":
-        with AnswerStore("sqlite:///:memory:") as store:
-            yield store, None
-        return
-    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
-
-    running = request.getfixturevalue("running_class")
-    pg = running.classroom.postgres
-    with AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE)) as store:
-        yield store, running
-
-
-def names(running: object, *stems: str) -> list[str]:
-    if running is None:
-        import itertools
-
-        count = itertools.count()
-        return [f"{stem}-{next(count)}" for stem in stems]
-    return [running.new_learner(stem) for stem in stems]  # type: ignore[attr-defined]
-
-
-def test_only_shared_answers_of_visible_learners_are_read(store) -> None:
-    store, running = store
-    alice, bob, carol, fran = names(running, "alice", "bob", "carol", "fran")
+def test_only_shared_answers_of_visible_learners_are_read(database) -> None:
+    store, running = database
+    alice, bob, carol, fran = people(running, "alice", "bob", "carol", "fran")
     store.save(alice, S, "hopes", "alice shares this")
     store.set_consent(alice, S, "hopes", "facilitator")
     store.save(alice, S, "fears", "alice keeps this")  # never chosen: private
@@ -63,9 +40,9 @@ def test_only_shared_answers_of_visible_learners_are_read(store) -> None:
     assert store.shared_answers(fran, {alice, bob}, FOR_FACILITATOR, S2) == []
 
 
-def test_a_withdrawn_answer_and_an_edit_after_sharing(store) -> None:
-    store, running = store
-    alice, fran = names(running, "alice", "fran")
+def test_a_withdrawn_answer_and_an_edit_after_sharing(database) -> None:
+    store, running = database
+    alice, fran = people(running, "alice", "fran")
     store.save(alice, S, "hopes", "first words")
     store.set_consent(alice, S, "hopes", "group-named")
     store.save(alice, S, "hopes", "second words")
@@ -75,12 +52,12 @@ def test_a_withdrawn_answer_and_an_edit_after_sharing(store) -> None:
     assert store.shared_answers(fran, {alice}, FOR_GROUP) == []
 
 
-def test_postgres_shows_no_unshared_row_to_any_query(store) -> None:
+def test_postgres_shows_no_unshared_row_to_any_query(database) -> None:
     """A board's transaction that selects everything still sees only what was shared."""
-    store, running = store
+    store, running = database
     if running is None:
         pytest.skip("row-level security is PostgreSQL's")
-    alice, bob, fran = names(running, "alice", "bob", "fran")
+    alice, bob, fran = people(running, "alice", "bob", "fran")
     store.save(alice, S, "hopes", "shared with fran")
     store.set_consent(alice, S, "hopes", "facilitator")
     store.save(alice, S, "fears", "private to alice")

@@ -1,45 +1,23 @@
 """The store's behaviour, the same on every backend: SQLite, PostgreSQL, the hub service.
 
-Each test gets ``make``: a function giving the store that acts for one learner. On
-SQLite and PostgreSQL that is one ``AnswerStore`` for everyone; through the service
-it is a ``ServiceStore`` holding that learner's own JupyterHub token.
+Each test gets ``backend`` (tests/conftest.py): ``make`` gives the store that acts for
+one learner. On SQLite and PostgreSQL that is one ``AnswerStore`` for everyone;
+through the service it is a ``ServiceStore`` holding that learner's own token.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from peerkit.errors import AnswerRejected, StoreError
-from peerkit.store.answer_store import AnswerStore
 from peerkit.store.answers import MAX_ANSWER_CHARS
 from peerkit.store.protocol import Store
 
-BACKENDS = ["sqlite", "postgres", "service"]
 S, E, E2 = "m1s1", "my-hopes", "group-agreement"
 
 Make = Callable[[str], Store]
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> Iterator[tuple[Make, Callable[[], str]]]:
-    if request.param == "sqlite":
-        store = AnswerStore("sqlite:///:memory:")
-        names = iter(range(10_000))
-        yield (lambda _learner: store), (lambda: f"learner-{next(names)}")
-        store.close()
-        return
-    running = request.getfixturevalue("running_class")
-    if request.param == "postgres":
-        from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
-
-        pg = running.classroom.postgres
-        store = AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE))
-        yield (lambda _learner: store), running.new_learner
-        store.close()
-        return
-    yield running.store_for, running.new_learner
 
 
 def test_save_and_read_back(backend) -> None:

@@ -9,7 +9,6 @@ the databases (the service's boards call it: tests/classroom/test_submissions.py
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,62 +22,20 @@ from peerkit.store.postgres import (
     LEARNER_OPTION,
     VISIBLE_OPTION,
 )
-from peerkit.store.protocol import Store
 from peerkit.store.submission import (
     MAX_FEEDBACK_CHARS,
     FeedbackRejected,
     NoSuchSubmission,
     NothingToSubmit,
 )
+from tests.conftest import people, rows_seen
 
 S, E = "m1s6", "essay-planner"
 ESSAY = {"draft": "My recovery story, first draft."}
 
 
-@pytest.fixture(params=["sqlite", "postgres", "service"])
-def learner_side(
-    request: pytest.FixtureRequest,
-) -> Iterator[tuple[Callable[[str], Store], Callable[[], str]]]:
-    if request.param == "sqlite":
-        store = AnswerStore("sqlite:///:memory:")
-        names = iter(range(10_000))
-        yield (lambda _learner: store), (lambda: f"learner-{next(names)}")
-        store.close()
-        return
-    running = request.getfixturevalue("running_class")
-    if request.param == "postgres":
-        from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
-
-        pg = running.classroom.postgres
-        store = AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE))
-        yield (lambda _learner: store), running.new_learner
-        store.close()
-        return
-    yield running.store_for, running.new_learner
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest) -> Iterator[tuple[AnswerStore, object]]:
-    if request.param == "sqlite":
-        with AnswerStore("sqlite:///:memory:") as store:
-            yield store, None
-        return
-    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE
-
-    running = request.getfixturevalue("running_class")
-    pg = running.classroom.postgres
-    with AnswerStore(pg.url(APP_ROLE), admin_url=pg.url(OWNER_ROLE)) as store:
-        yield store, running
-
-
-def people(running: object, *stems: str) -> list[str]:
-    if running is None:
-        return [f"{stem}-local" for stem in stems]
-    return [running.new_learner(stem) for stem in stems]  # type: ignore[attr-defined]
-
-
-def test_a_submission_is_frozen_when_made(learner_side) -> None:
-    make, new_learner = learner_side
+def test_a_submission_is_frozen_when_made(backend) -> None:
+    make, new_learner = backend
     learner = new_learner()
     store = make(learner)
     with pytest.raises(NothingToSubmit):
@@ -151,9 +108,7 @@ def test_postgres_shows_submissions_only_to_a_facilitators_board(database) -> No
     store.give_feedback(fran, {alice}, made.id, "Some feedback.")
 
     def rows(table: str, **options: object) -> int:
-        conn = store.engine.connect().execution_options(**options)
-        with conn, conn.begin():
-            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+        return rows_seen(store, table, **options)
 
     board = {LEARNER_OPTION: fran, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: ["facilitator"]}
     group_board = {LEARNER_OPTION: bob, VISIBLE_OPTION: [alice], AUDIENCES_OPTION: ["group"]}
@@ -254,9 +209,7 @@ def test_postgres_keeps_an_agreement_within_its_group(database) -> None:
     store.set_agreement(fran, monday, "m1", "Monday's agreement")
 
     def count(**options: object) -> int:
-        conn = store.engine.connect().execution_options(**options)
-        with conn, conn.begin():
-            return int(conn.execute(text("SELECT count(*) FROM group_agreements")).scalar_one())
+        return rows_seen(store, "group_agreements", **options)
 
     assert count(**{LEARNER_OPTION: alice, COHORTS_OPTION: [monday]}) >= 1
     assert count(**{LEARNER_OPTION: alice, COHORTS_OPTION: [tuesday]}) == 0

@@ -20,7 +20,7 @@ from peerkit.course.answer_ids import AGREEMENT_EXERCISES
 from peerkit.errors import StoreError
 from peerkit.hub.board_view import board_session, saved_text, session_heading
 from peerkit.hub.boards import TEMPLATE, BoardHandler
-from peerkit.hub.groups import Cohorts, GroupsUnavailable
+from peerkit.hub.groups import Cohorts
 from peerkit.pages.templating import macros
 from peerkit.store.agreement import AgreementRejected
 from peerkit.store.consent import FOR_FACILITATOR
@@ -32,14 +32,7 @@ class AgreementPage(BoardHandler):
     """GET: each group's agreement and what fed it; POST: a new version for one group."""
 
     async def facilitated(self) -> tuple[str, Cohorts]:
-        viewer = self.viewer
-        if viewer is None:
-            raise HTTPError(401)
-        try:
-            cohorts = await self.boards.groups.cohorts(viewer)
-        except GroupsUnavailable:
-            log.warning("could not read the hub's groups")
-            raise HTTPError(503) from None
+        viewer, cohorts = await self.cohorts()
         if not cohorts.is_facilitator(viewer):
             raise HTTPError(403)
         return viewer, cohorts

@@ -142,15 +142,19 @@ class BoardHandler(HubOAuthenticated, RequestHandler):
             return None
         return str(user["name"])
 
-    async def sight(self) -> Sight:
+    async def cohorts(self) -> tuple[str, Cohorts]:
+        """The signed-in viewer and the hub's groups (401 or 503 when there are none)."""
         viewer = self.viewer
         if viewer is None:
             raise HTTPError(401)
         try:
-            cohorts = await self.boards.groups.cohorts(viewer)
+            return viewer, await self.boards.groups.cohorts(viewer)
         except GroupsUnavailable:
             log.warning("could not read the hub's groups")
             raise HTTPError(503) from None
+
+    async def sight(self) -> Sight:
+        viewer, cohorts = await self.cohorts()
         return sight(cohorts, viewer, self.kind)
 
     def session_id(self, session: str) -> str:

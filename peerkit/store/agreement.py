@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from peerkit.errors import PeerkitError
+from peerkit.store.rows import bounded_text
 
 #: The longest agreement a facilitator can record.
 MAX_AGREEMENT_CHARS = 10_000
@@ -34,12 +35,6 @@ class Agreement:
 
 def checked_agreement(text: object) -> str:
     """The agreement with its ends trimmed ("" clears it); raises AgreementRejected."""
-    if not isinstance(text, str):
-        raise AgreementRejected("Write the group's agreement as text.")
-    text = text.strip()
-    if len(text) > MAX_AGREEMENT_CHARS:
-        raise AgreementRejected(
-            f"The agreement can be up to {MAX_AGREEMENT_CHARS:,} characters; "
-            f"this is {len(text):,}. Please shorten it."
-        )
-    return text
+    return bounded_text(
+        text, MAX_AGREEMENT_CHARS, AgreementRejected, what="the agreement", blank=None
+    )

@@ -45,6 +45,7 @@ from peerkit.store.postgres import (
     secure_tables,
 )
 from peerkit.store.revision import Revision
+from peerkit.store.rows import aware, inserted_id
 from peerkit.store.schema import answer_consent as consents
 from peerkit.store.schema import answer_revisions as revisions
 from peerkit.store.schema import answer_submissions as submitted
@@ -221,10 +222,7 @@ class AnswerStore:
                     saved_at=saved_at,
                 )
             )
-            key = result.inserted_primary_key
-            if key is None:  # never for an INSERT of one row; for the type checker
-                raise StoreError("Could not write to the answers database.")
-            new_id = int(key[0])
+            new_id = inserted_id(result)
         return Revision(new_id, learner, session, exercise, cleaned, saved_at), replaced
 
     def draft_secret(self, learner: str) -> str:
@@ -349,10 +347,8 @@ class AnswerStore:
                     changed_at=changed_at,
                 )
             )
-            key = result.inserted_primary_key
-            if key is None:
-                raise StoreError("Could not write to the answers database.")
-        return Consent(int(key[0]), learner, session, exercise, audience, changed_at)
+            new_id = inserted_id(result)
+        return Consent(new_id, learner, session, exercise, audience, changed_at)
 
     def consent(self, learner: str, session: str, exercise: str) -> Consent | None:
         """The learner's current choice for one answer (None: never chosen, so private)."""
@@ -466,11 +462,9 @@ class AnswerStore:
                     submitted_at=submitted_at,
                 )
             )
-            key = result.inserted_primary_key
-            if key is None:
-                raise StoreError("Could not write to the answers database.")
+            new_id = inserted_id(result)
         value = decode(current.value)
-        return Submission(int(key[0]), learner, session, exercise, current.id, value, submitted_at)
+        return Submission(new_id, learner, session, exercise, current.id, value, submitted_at)
 
     def submissions(self, learner: str, session: str | None = None) -> list[Submission]:
         """The learner's submissions (optionally one session's), each with its feedback."""
@@ -517,10 +511,8 @@ class AnswerStore:
                     given_at=given_at,
                 )
             )
-            key = result.inserted_primary_key
-            if key is None:
-                raise StoreError("Could not write to the answers database.")
-        return Feedback(int(key[0]), submission, viewer, text, given_at)
+            new_id = inserted_id(result)
+        return Feedback(new_id, submission, viewer, text, given_at)
 
     # --- each group's agreement ---------------------------------------------------
     def set_agreement(self, author: str, cohort: str, module: str, text: str) -> Agreement:
@@ -540,10 +532,8 @@ class AnswerStore:
                     cohort=cohort, module=module, text=text, author=author, agreed_at=agreed_at
                 )
             )
-            key = result.inserted_primary_key
-            if key is None:
-                raise StoreError("Could not write to the answers database.")
-        return Agreement(int(key[0]), cohort, module, text, author, agreed_at)
+            new_id = inserted_id(result)
+        return Agreement(new_id, cohort, module, text, author, agreed_at)
 
     def group_agreements(self, learner: str, module: str) -> list[Agreement]:
         """None: outside a class there is no group (the service's store asks its groups)."""
@@ -628,7 +618,7 @@ def _newest_agreement(cohort: str, module: str) -> Any:
 
 
 def _agreement(row: Any) -> Agreement:
-    at = _aware(row.agreed_at)
+    at = aware(row.agreed_at)
     return Agreement(row.id, row.cohort, row.module, row.text, row.author, at)
 
 
@@ -648,14 +638,14 @@ def _submissions(conn: Connection, who: Any, session: str | None) -> list[Submis
     )
     for note in notes:
         given.setdefault(note.submission, []).append(
-            Feedback(note.id, note.submission, note.author, note.text, _aware(note.given_at))
+            Feedback(note.id, note.submission, note.author, note.text, aware(note.given_at))
         )
     return [_submission(row, tuple(given.get(row.id, ()))) for row in rows]
 
 
 def _submission(row: Any, feedback: tuple[Feedback, ...]) -> Submission:
     value = decode(row.value)
-    at = _aware(row.submitted_at)
+    at = aware(row.submitted_at)
     return Submission(
         row.id, row.learner, row.session, row.exercise, row.revision, value, at, feedback
     )
@@ -678,17 +668,12 @@ def _newest(learner: str, session: str, exercise: str, table: Any = revisions) -
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives times back without their zone; they were saved in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _consent(row: Any) -> Consent:
     return Consent(
-        row.id, row.learner, row.session, row.exercise, row.audience, _aware(row.changed_at)
+        row.id, row.learner, row.session, row.exercise, row.audience, aware(row.changed_at)
     )
 
 
 def _revision(row: Any) -> Revision:
-    saved_at = _aware(row.saved_at)
+    saved_at = aware(row.saved_at)
     return Revision(row.id, row.learner, row.session, row.exercise, decode(row.value), saved_at)

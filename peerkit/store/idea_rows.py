@@ -12,14 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from peerkit.errors import StoreError
 from peerkit.store.ideas import HIDDEN, WITHDRAWN, Idea, NoSuchIdea
+from peerkit.store.rows import aware, inserted_id
 from peerkit.store.schema import board_ideas as ideas
 from peerkit.store.schema import idea_changes as changes
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def add(
@@ -49,10 +45,7 @@ def add(
                 named=named, client_key=key, added_at=datetime.now(UTC),
             )
         )  # fmt: skip
-        inserted = result.inserted_primary_key
-        if inserted is None:
-            raise StoreError("Could not write to the answers database.")
-        made.append(int(inserted[0]))
+        made.append(inserted_id(result))
     return made
 
 
@@ -105,7 +98,7 @@ def on_board(
                 mine=mine,
                 hidden=kind == HIDDEN,
                 reason=change.reason if kind == HIDDEN and change is not None else "",
-                added_at=_aware(row.added_at),
+                added_at=aware(row.added_at),
             )
         )
     return shown

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from peerkit.errors import PeerkitError
+from peerkit.store.rows import bounded_text
 
 #: The longest idea a learner can add.
 MAX_IDEA_CHARS = 2_000
@@ -53,12 +54,6 @@ class Idea:
 
 def checked_text(text: object, limit: int, what: str) -> str:
     """``text`` trimmed; raises IdeaRejected when blank, not text, or over ``limit``."""
-    if not isinstance(text, str) or not text.strip():
-        raise IdeaRejected(f"Write your {what} first.")
-    text = text.strip()
-    if len(text) > limit:
-        raise IdeaRejected(
-            f"Your {what} can be up to {limit:,} characters; this is {len(text):,}. "
-            "Please shorten it."
-        )
-    return text
+    return bounded_text(
+        text, limit, IdeaRejected, what=f"your {what}", blank=f"Write your {what} first."
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from peerkit.errors import PeerkitError
+from peerkit.store.rows import bounded_text
 
 #: The longest feedback a facilitator can write on one submission.
 MAX_FEEDBACK_CHARS = 20_000
@@ -57,12 +58,7 @@ class Submission:
 
 def checked_feedback(text: object) -> str:
     """The feedback with its ends trimmed; raises FeedbackRejected if blank or too long."""
-    if not isinstance(text, str) or not text.strip():
-        raise FeedbackRejected("Write some feedback before you send it.")
-    text = text.strip()
-    if len(text) > MAX_FEEDBACK_CHARS:
-        raise FeedbackRejected(
-            f"Feedback can be up to {MAX_FEEDBACK_CHARS:,} characters; "
-            f"this is {len(text):,}. Please shorten it."
-        )
-    return text
+    return bounded_text(
+        text, MAX_FEEDBACK_CHARS, FeedbackRejected, what="feedback",
+        blank="Write some feedback before you send it.",
+    )  # fmt: skip

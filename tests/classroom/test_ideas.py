@@ -14,9 +14,8 @@ import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from peerkit.hub import api
+from tests.classroom.conftest import in_a_group
 from tests.running_class import wait_until
 
 S, E = "m2s5", "self-care-toolbox"
@@ -38,22 +37,6 @@ def seen(rc, who: str) -> list[dict]:
     status, data = call(rc, "GET", who)
     assert status == 200, (status, data)
     return data["ideas"]
-
-
-def in_a_group(rc, who: str) -> bool:
-    status, data = call(rc, "GET", who, "whoami")
-    return status == 200 and bool(data["groups"])
-
-
-@pytest.fixture
-def group(running_class):
-    rc = running_class
-    a, b, f, g, other = (rc.new_learner(stem) for stem in ("a", "b", "f", "g", "other"))
-    rc.new_group([a, b], (f,))
-    rc.new_group([other], (g,))
-    for who in (a, b, f, g, other):  # the service reads the groups again for a new name
-        wait_until(lambda w=who: in_a_group(rc, w), timeout=10)
-    return rc, a, b, f, g, other
 
 
 def test_an_idea_reaches_the_group_without_a_name_unless_given(group) -> None:

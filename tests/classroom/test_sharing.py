@@ -12,23 +12,12 @@ import threading
 import time
 import urllib.request
 
-import pytest
-
 from peerkit.hub import api
 from tests.running_class import wait_until
 
 S, E, E2 = "m1s3", "turning-points", "what-helped"
 BOARD = f"/services/{api.SERVICE_NAME}/"
 CANARY = "CANARY-shared-with-the-facilitator-only"
-
-
-@pytest.fixture
-def group(running_class):
-    rc = running_class
-    a, b, f, g = (rc.new_learner(stem) for stem in ("a", "b", "f", "g"))
-    rc.new_group([a, b], (f,))
-    rc.new_group([rc.new_learner("other")], (g,))
-    return rc, a, b, f, g
 
 
 def put(rc, who: str, path: str, body: object) -> dict:
@@ -62,7 +51,7 @@ def every_path(rc, who: str, victim: str) -> list[tuple[int, str]]:
 
 
 def test_a_shares_with_the_facilitator_only(group) -> None:
-    rc, a, b, f, g = group
+    rc, a, b, f, g, _ = group
     put(rc, a, f"answers/{S}/{E}", {"value": CANARY, "base": 0})
     assert rc.service_call("GET", f"answers/{S}/{E}/consent", rc.token_for(a))[1] == {
         "consent": None
@@ -90,7 +79,7 @@ def test_a_shares_with_the_facilitator_only(group) -> None:
 
 
 def test_shared_without_a_name_carries_no_name_or_id(group) -> None:
-    rc, a, b, f, _ = group
+    rc, a, b, f, *_ = group
     words = "What helps me: walking by the river"
     put(rc, a, f"answers/{S}/{E2}", {"value": words, "base": 0})
     put(rc, a, f"answers/{S}/{E2}/consent", {"audience": "group"})
@@ -151,7 +140,7 @@ class EventStream:
 
 
 def test_withdrawing_reaches_the_open_board_within_two_seconds(group) -> None:
-    rc, a, _, f, g = group
+    rc, a, _, f, g, _ = group
     put(rc, a, f"answers/{S}/{E}", {"value": "shared, then withdrawn", "base": 0})
     put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})
     fs, gs = EventStream(rc, f, "board"), EventStream(rc, g, "board")
@@ -178,7 +167,7 @@ def test_withdrawing_reaches_the_open_board_within_two_seconds(group) -> None:
 
 
 def test_the_choice_survives_the_service_and_postgres_restarting(group) -> None:
-    rc, a, _, f, _ = group
+    rc, a, _, f, *_ = group
     put(rc, a, f"answers/{S}/{E}", {"value": "kept across restarts", "base": 0})
     put(rc, a, f"answers/{S}/{E}/consent", {"audience": "facilitator"})
     classroom = rc.classroom

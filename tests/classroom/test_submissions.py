@@ -11,27 +11,12 @@ import json
 import re
 import urllib.parse
 
-import pytest
-
 from peerkit.hub import api
-from tests.running_class import wait_until
 
 S, E = "m1s6", "essay-planner"
 BOARD = f"/services/{api.SERVICE_NAME}/board/"
 CANARY = "CANARY-essay-for-the-facilitator"
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
-
-
-@pytest.fixture
-def group(running_class):
-    rc = running_class
-    a, b, f, g = (rc.new_learner(stem) for stem in ("a", "b", "f", "g"))
-    rc.new_group([a, b], (f,))
-    rc.new_group([rc.new_learner("other")], (g,))
-    # The service reads the hub's groups again within half a second of a new name.
-    for facilitator in (f, g):
-        wait_until(lambda who=facilitator: submitted_page(rc, who)[0] == 200, timeout=10)
-    return rc, a, b, f, g
 
 
 def write(rc, who: str, words: str) -> None:
@@ -46,18 +31,22 @@ def submit(rc, who: str) -> dict:
     return data["submission"]
 
 
-def submitted_page(rc, who: str) -> tuple[int, str]:
-    status, data = rc.call("GET", f"{BOARD}{S}/submitted", rc.token_for(who))
-    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
-
-
-def give_feedback(rc, who: str, submission: int, text: str) -> tuple[int, str]:
-    form = urllib.parse.urlencode({"submission": submission, "feedback": text}).encode()
+def page(rc, who: str, path: str, form: dict | None = None) -> tuple[int, str]:
+    """A board page as ``who`` (GET), or its form posted (POST): (status, the page)."""
+    raw = None if form is None else urllib.parse.urlencode(form).encode()
     status, data = rc.call(
-        "POST", f"{BOARD}{S}/submitted", rc.token_for(who), raw=form,
+        "GET" if form is None else "POST", BOARD + path, rc.token_for(who), raw=raw,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )  # fmt: skip
     return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
+def submitted_page(rc, who: str) -> tuple[int, str]:
+    return page(rc, who, f"{S}/submitted")
+
+
+def give_feedback(rc, who: str, submission: int, text: str) -> tuple[int, str]:
+    return page(rc, who, f"{S}/submitted", {"submission": submission, "feedback": text})
 
 
 def everything(rc, who: str) -> str:
@@ -74,7 +63,7 @@ def everything(rc, who: str) -> str:
 
 
 def test_submitted_work_reaches_the_facilitator_only_and_stays_as_submitted(group) -> None:
-    rc, a, b, f, g = group
+    rc, a, b, f, g, _ = group
     write(rc, a, CANARY)
     status, page = submitted_page(rc, f)
     assert status == 200 and CANARY not in page  # saved is not submitted
@@ -97,7 +86,7 @@ def test_submitted_work_reaches_the_facilitator_only_and_stays_as_submitted(grou
 
 
 def test_feedback_reaches_the_learner_escaped_and_nobody_else(group) -> None:
-    rc, a, b, f, g = group
+    rc, a, b, f, g, _ = group
     write(rc, a, "My recovery story")
     made = submit(rc, a)
 
@@ -122,7 +111,7 @@ def test_feedback_reaches_the_learner_escaped_and_nobody_else(group) -> None:
 
 
 def test_bad_submissions_are_refused_without_echoing(group) -> None:
-    rc, a, _, f, _ = group
+    rc, a, _, f, *_ = group
     token = rc.token_for(a)
     status, data = rc.service_call("POST", f"answers/{S}/{E}/submissions", token, {})
     assert status == 422 and data["error"] == "Write your answer before you submit it."
@@ -141,28 +130,16 @@ def whoami_groups(rc, who: str) -> list[str]:
 
 
 def agreement_page(rc, who: str, session: str = "m2s1") -> tuple[int, str]:
-    status, data = rc.call("GET", f"{BOARD}{session}/agreement", rc.token_for(who))
-    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+    return page(rc, who, f"{session}/agreement")
 
 
-def record_agreement(rc, who: str, cohort: str, words: str, session: str = "m2s1"):
-    form = urllib.parse.urlencode({"cohort": cohort, "agreement": words}).encode()
-    status, data = rc.call(
-        "POST", f"{BOARD}{session}/agreement", rc.token_for(who), raw=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )  # fmt: skip
-    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+def record_agreement(rc, who: str, cohort: str, words: str) -> tuple[int, str]:
+    return page(rc, who, "m2s1/agreement", {"cohort": cohort, "agreement": words})
 
 
-def test_the_facilitator_records_the_agreement_and_only_the_group_reads_it(running_class) -> None:
-    rc = running_class
-    a, b, f, g, other = (rc.new_learner(stem) for stem in ("a", "b", "f", "g", "other"))
-    cohort = rc.new_group([a, b], (f,))
-    elsewhere = rc.new_group([other], (g,))
-    for facilitator in (f, g):
-        wait_until(lambda who=facilitator: agreement_page(rc, who)[0] == 200, timeout=10)
-    for learner in (a, b, other):
-        wait_until(lambda who=learner: whoami_groups(rc, who), timeout=10)
+def test_the_facilitator_records_the_agreement_and_only_the_group_reads_it(group) -> None:
+    rc, a, b, f, g, other = group
+    cohort = whoami_groups(rc, a)[0]
     # What A shared of the agreement exercise is there to draw on; B's private one is not.
     for who, words, audience in ((a, "A: we listen", "group"), (b, "B: private", "private")):
         body = {"value": {"i-commit": words}, "base": None}
@@ -193,4 +170,3 @@ def test_the_facilitator_records_the_agreement_and_only_the_group_reads_it(runni
     assert rc.service_call("GET", "agreements?module=m1", rc.token_for(a))[1]["agreements"] == []
     assert agreement_page(rc, b)[0] == 403
     assert agreement_page(rc, f, "m2s2")[0] == 404  # recorded in the module's first session
-    del elsewhere
