@@ -252,9 +252,12 @@ class SessionBoard(BoardHandler):
         submitted = None
         if self.kind == FACILITATOR:
             count = len(await self.submitted(seen, board.id))
-            submitted = {"url": self.board_url(board.id, "submitted"), "count": count}
-            if board.id in AGREEMENT_EXERCISES:
-                submitted["agreement"] = self.board_url(board.id, "agreement")
+            agreement = board.id in AGREEMENT_EXERCISES
+            submitted = {
+                "url": self.board_url(board.id, "submitted"),
+                "count": count,
+                "agreement": self.board_url(board.id, "agreement") if agreement else "",
+            }
         body = macros(TEMPLATE).session_body(
             board,
             self.kind,

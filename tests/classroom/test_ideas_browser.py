@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from tests.browser.axe import missing, report, run_axe
 from tests.classroom.test_class_browser import sign_in
 
 PAGE = "module2/05-self-care.ipynb"
@@ -67,6 +68,13 @@ def test_ideas_arrive_live_without_names_and_can_be_withdrawn_or_hidden(
     assert reason.inner_text() == f"Hidden by your facilitator: {why}"
     bobs.screenshot(path=str(artifacts / "class-idea-board-bob.png"))
     assert why not in alice.content()
+    # The whole session page, board and all, with a hidden idea and the hide form open.
+    frans.locator(".peerkit-board-idea", has_text=words).get_by_role("button", name="Hide").click()
+    assert not missing(), missing()
+    for page in (bob, fran):
+        violations = run_axe(page)
+        assert violations == [], report(violations)
+    frans.get_by_role("button", name="Cancel").click()
 
     # Alice takes hers off: it leaves every page.
     alices.locator(".peerkit-board-idea", has_text=words).get_by_role(

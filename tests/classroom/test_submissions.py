@@ -170,3 +170,14 @@ def test_the_facilitator_records_the_agreement_and_only_the_group_reads_it(group
     assert rc.service_call("GET", "agreements?module=m1", rc.token_for(a))[1]["agreements"] == []
     assert agreement_page(rc, b)[0] == 403
     assert agreement_page(rc, f, "m2s2")[0] == 404  # recorded in the module's first session
+
+
+def test_each_sessions_board_links_to_its_submitted_work_and_agreement(group) -> None:
+    rc, a, _, f, *_ = group
+    for session, agreement in (("m1s3", False), ("m1s6", False), ("m2s1", True)):
+        status, text = page(rc, f, session)
+        assert status == 200, (session, status)
+        assert f'href="{BOARD}{session}/submitted"' in text
+        assert (f'href="{BOARD}{session}/agreement"' in text) is agreement, session
+    status, text = page(rc, a, "m2s1")  # a learner: no facilitator's board at all
+    assert status == 403 and "/agreement" not in text
