@@ -75,6 +75,9 @@ def test_a_learner_submits_and_reads_the_facilitators_feedback(
         .startswith("You submitted this on ")
     )
     assignment.screenshot(path=str(artifacts / "class-feedback-learner.png"))
+    assert not missing(), missing()
+    violations = run_axe(learner)  # the session page, with the submission and its feedback
+    assert violations == [], report(violations)
     for page in (learner, board):
         assert page.evaluate("() => window.__pwned") is None
     assert learner.locator(".peerkit-review img, .peerkit-review script").count() == 0

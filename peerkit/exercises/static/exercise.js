@@ -647,7 +647,7 @@ function submitControl(state, send, view, flush) {
     feedback.replaceChildren();
     const notes = items.flatMap((item) => item.feedback.map((note) => ({ ...note, on: item.when })));
     if (!notes.length) return;
-    feedback.append(el("h4", { class: "peerkit-review-heading", text: "Feedback from your facilitator" }));
+    feedback.append(el("h3", { class: "peerkit-review-heading", text: "Feedback from your facilitator" }));
     const list = el("ul", { class: "peerkit-review-list" });
     for (const note of notes) {
       list.append(
@@ -707,7 +707,7 @@ function boardControl(state, send, view) {
   const empty = el("p", { class: "peerkit-board-empty", text: "No ideas on the board yet." });
   const trouble = el("p", { class: "peerkit-board-error", role: "status" });
   box.append(
-    el("h4", { class: "peerkit-board-heading", id: `${id}-h`, text: "Our group\u2019s board" }),
+    el("h3", { class: "peerkit-board-heading", id: `${id}-h`, text: "Our group\u2019s board" }),
     el("p", { class: "govuk-hint", text: "Ideas people in your group chose to add. New ones appear here as they are added." }),
     list,
     empty,
