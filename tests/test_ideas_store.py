@@ -3,6 +3,8 @@ second layer (a board's ideas are read within its group only)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -77,3 +79,39 @@ def test_postgres_keeps_a_boards_ideas_within_its_group(database) -> None:
             ),
             {"i": idea, "l": alice, "c": monday, "a": bob},
         )
+
+
+def test_the_portfolio_keeps_every_idea_the_learner_added(database) -> None:
+    """Exportable: the learner's own ideas, withdrawn and hidden ones too, answered or not."""
+    from peerkit.course.data import load_course
+    from peerkit.portfolio import export_portfolio
+
+    store, running = database
+    lee, fran = people(running, "lee", "fran")
+    [monday] = people(running, "monday")
+    course = load_course()
+    store.add_idea(lee, [monday], S, B, "Walking <b>early</b>", key="a")
+    [gone] = store.add_idea(lee, [monday], S, B, "Taken back", named=True, key="b")
+    [hidden] = store.add_idea(lee, [monday], S, B, "Names a friend", key="c")
+    store.withdraw_idea(lee, gone)
+    store.hide_idea(fran, [monday], hidden, "It names someone.")
+    assert [i.text for i in store.own_ideas(lee)] == [
+        "Walking <b>early</b>",
+        "Taken back",
+        "Names a friend",
+    ]
+    store.set_consent(lee, S, "what-self-care-means", "facilitator")  # in a class
+    markdown = export_portfolio("md", lee, store, course).decode()
+    assert "**Ideas you added to your group's board**" in markdown
+    assert "(On your group's board, without your name.)" in markdown
+    assert "Taken back (You took it off the board.)" in markdown
+    assert "(Hidden by your facilitator: It names someone.)" in markdown
+    html = export_portfolio("html", lee, store, course).decode()
+    assert "Walking &lt;b&gt;early&lt;/b&gt;" in html
+    record = json.loads(export_portfolio("json", lee, store, course))
+    assert [(i["text"], i["state"]) for i in record["board_ideas"]] == [
+        ("Walking <b>early</b>", "shown"),
+        ("Taken back", "withdrawn"),
+        ("Names a friend", "hidden"),
+    ]
+    assert export_portfolio("docx", lee, store, course)[:2] == b"PK"

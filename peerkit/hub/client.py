@@ -21,6 +21,7 @@ from peerkit.hub import api
 from peerkit.store.agreement import Agreement
 from peerkit.store.answers import normalise
 from peerkit.store.consent import Consent, checked
+from peerkit.store.ideas import Idea
 from peerkit.store.revision import Revision
 from peerkit.store.submission import NothingToSubmit, Submission
 
@@ -81,6 +82,12 @@ class ServiceStore:
             conn.close()
             raise StoreError(REFUSED)
         return response
+
+    def own_ideas(self, learner: str) -> list[Idea]:
+        from peerkit.hub.idea_client import IdeaBoards
+
+        self._mine(learner)
+        return IdeaBoards(self).own()
 
     @property
     def idea_boards(self) -> Any:

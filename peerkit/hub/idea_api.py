@@ -8,6 +8,7 @@ POST        ``ideas/S/E``                   body ``{"text", "named", "key"}``; `
 DELETE      ``ideas/S/E/ID``                withdraw one's own idea
 POST        ``ideas/S/E/ID/hide``           a facilitator, body ``{"reason"}``
 GET         ``ideas/S/E/events``            server-sent ``changed`` events
+GET         ``ideas``                       every idea the asker added: ``{"ideas"}``
 ==========  ==============================  =========================================
 
 ``S/E`` is an exercise whose page offers a group board (``group_board=True``). Each
@@ -42,6 +43,9 @@ def idea_json(idea: Idea) -> dict[str, Any]:
         "hidden": idea.hidden,
         "reason": idea.reason,
         "added_at": idea.added_at.isoformat(),
+        "session": idea.session,
+        "board": idea.board,
+        "withdrawn": idea.withdrawn,
     }
 
 
@@ -98,6 +102,14 @@ class Ideas(IdeaHandler):
         for cohort in groups:
             self.parts.idea_changes.notify(cohort, f"{session}/{exercise}")
         self.finish({"ids": ids})
+
+
+class OwnIdeas(IdeaHandler):
+    """Every idea the asker added, withdrawn ones too: their portfolio's."""
+
+    async def get(self) -> None:
+        found = await self.run(self.store.own_ideas, self.learner)
+        self.finish({"ideas": [idea_json(i) for i in found]})
 
 
 class WithdrawIdea(IdeaHandler):
@@ -170,6 +182,7 @@ class IdeaEvents(IdeaHandler):
 def idea_routes(prefix: str, one: str, args: dict[str, Any]) -> list[Any]:
     idea = r"(?P<idea>[0-9]{1,18})"
     return [
+        (prefix + "ideas", OwnIdeas, args),
         (prefix + f"ideas/{one}", Ideas, args),
         (prefix + f"ideas/{one}/events", IdeaEvents, args),
         (prefix + f"ideas/{one}/{idea}", WithdrawIdea, args),

@@ -26,7 +26,7 @@ STREAM_TIMEOUT_SECONDS = 60.0
 RETRY_SECONDS = 2.0
 
 
-def idea_from_json(data: Any, session: str, board: str) -> Idea:
+def idea_from_json(data: Any, session: str = "", board: str = "") -> Idea:
     """An idea from the service's JSON; raises ValueError (no text of it) if malformed."""
     if not isinstance(data, dict):
         raise ValueError("not an idea")
@@ -35,8 +35,8 @@ def idea_from_json(data: Any, session: str, board: str) -> Idea:
         return Idea(
             id=int(data["id"]),
             cohort="",
-            session=session,
-            board=board,
+            session=str(data.get("session", session)),
+            board=str(data.get("board", board)),
             text=str(data["text"]),
             learner=None if who is None else str(who),
             named=data["named"] is True,
@@ -44,6 +44,7 @@ def idea_from_json(data: Any, session: str, board: str) -> Idea:
             hidden=data["hidden"] is True,
             reason=str(data["reason"]),
             added_at=datetime.fromisoformat(str(data["added_at"])),
+            withdrawn=data.get("withdrawn") is True,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("not an idea") from exc
@@ -65,6 +66,14 @@ class IdeaBoards:
         try:
             ideas = [idea_from_json(item, session, board) for item in data["ideas"]]
             return ideas, data["facilitating"] is True
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError("The course's answer service refused the request.") from exc
+
+    def own(self) -> list[Idea]:
+        """Every idea this learner added (withdrawn ones too)."""
+        data = self.store.call("GET", "ideas")
+        try:
+            return [idea_from_json(item) for item in data["ideas"]]
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError("The course's answer service refused the request.") from exc
 

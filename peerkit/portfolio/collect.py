@@ -27,6 +27,7 @@ from peerkit.exercises.chime_wheel import ChimeWheel
 from peerkit.exercises.submitting import when_text
 from peerkit.store.answers import is_answered
 from peerkit.store.consent import AUDIENCES, PRIVATE, Consent
+from peerkit.store.ideas import Idea
 from peerkit.store.protocol import Store
 from peerkit.store.revision import Revision
 from peerkit.store.submission import Submission
@@ -60,6 +61,13 @@ class ExerciseEntry:
     audience_changed_at: datetime | None = None
     #: The times it was submitted to the facilitator, oldest first, with their feedback.
     submissions: tuple[Submission, ...] = ()
+    #: The ideas the learner added to the group's board beside it, oldest first.
+    ideas: tuple[Idea, ...] = ()
+
+    @property
+    def idea_lines(self) -> tuple[tuple[str, str], ...]:
+        """Each idea the learner added to the group's board: (the idea, what became of it)."""
+        return tuple((idea.text, idea_fate(idea)) for idea in self.ideas)
 
     @property
     def submitted_note(self) -> str:
@@ -108,8 +116,8 @@ class SessionEntry:
 
     @property
     def answered(self) -> list[ExerciseEntry]:
-        """The exercises with a non-blank current answer, in order."""
-        return [e for e in self.exercises if e.answered]
+        """The exercises with a non-blank current answer (or ideas on its board), in order."""
+        return [e for e in self.exercises if e.answered or e.ideas]
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,9 @@ def collect_portfolio(
     submitted: dict[Key, list[Submission]] = {}
     for item in store.submissions(learner) if in_class else ():
         submitted.setdefault((item.session, item.exercise), []).append(item)
+    added: dict[Key, list[Idea]] = {}
+    for idea in store.own_ideas(learner) if in_class else ():
+        added.setdefault((idea.session, idea.board), []).append(idea)
     modules = []
     for module in course.modules:
         sessions = []
@@ -176,7 +187,7 @@ def collect_portfolio(
                 at = sum(1 for ref in refs if chime_cell is not None and ref.cell < chime_cell)
                 entries.insert(at, _chime_entry(histories.pop(CHIME_KEY, ())))
             if in_class:
-                entries = [_with_choice(entry, choices, submitted) for entry in entries]
+                entries = [_with_choice(entry, choices, submitted, added) for entry in entries]
             sessions.append(SessionEntry(info.id, info.heading, tuple(entries)))
         heading = f"Module {module.number}: {module.title}"
         modules.append(ModuleEntry(module.id, heading, tuple(sessions)))
@@ -189,12 +200,27 @@ def collect_portfolio(
     )
 
 
+def idea_fate(idea: Idea) -> str:
+    """What became of one of the learner's ideas, in words."""
+    shown = "with your name" if idea.named else "without your name"
+    if idea.withdrawn:
+        return "You took it off the board."
+    if idea.hidden:
+        return f"Hidden by your facilitator: {idea.reason}"
+    return f"On your group's board, {shown}."
+
+
 def _with_choice(
-    entry: ExerciseEntry, choices: dict[Key, Consent], submitted: dict[Key, list[Submission]]
+    entry: ExerciseEntry,
+    choices: dict[Key, Consent],
+    submitted: dict[Key, list[Submission]],
+    added: dict[Key, list[Idea]],
 ) -> ExerciseEntry:
     key = (entry.session_id, entry.id)
     chosen = choices.get(key)
-    entry = replace(entry, submissions=tuple(submitted.get(key, ())))
+    entry = replace(
+        entry, submissions=tuple(submitted.get(key, ())), ideas=tuple(added.get(key, ()))
+    )
     if chosen is None:
         return replace(entry, audience=PRIVATE)
     return replace(entry, audience=chosen.audience, audience_changed_at=chosen.changed_at)

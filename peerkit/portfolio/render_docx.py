@@ -86,6 +86,12 @@ def _exercise(doc: Any, exercise: ExerciseEntry) -> None:
         doc.add_paragraph().add_run(exercise.shared_with).italic = True
     if exercise.submitted_note:
         doc.add_paragraph().add_run(exercise.submitted_note).italic = True
+    if exercise.idea_lines:
+        label = doc.add_paragraph()
+        label.paragraph_format.keep_with_next = True
+        label.add_run("Ideas you added to your group's board").bold = True
+        for idea, fate in exercise.idea_lines:
+            doc.add_paragraph(f"{one_line(idea)} ({one_line(fate)})", style="List Bullet")
     for who, text in exercise.feedback:
         label = doc.add_paragraph()
         label.paragraph_format.keep_with_next = True

@@ -24,7 +24,25 @@ def portfolio_record(portfolio: Portfolio) -> dict[str, Any]:
             for module, session, exercise in portfolio.entries()
             if exercise.revisions
         ],
+        # Ideas added to a group's board (a class only; absent if none), answered or not.
+        **({"board_ideas": ideas} if (ideas := _ideas(portfolio)) else {}),
     }
+
+
+def _ideas(portfolio: Portfolio) -> list[dict[str, Any]]:
+    return [
+        {
+            "session": session.id,
+            "exercise": exercise.id,
+            "text": idea.text,
+            "named": idea.named,
+            "added_at": idea.added_at.isoformat(),
+            "state": "withdrawn" if idea.withdrawn else "hidden" if idea.hidden else "shown",
+            "reason": idea.reason,
+        }
+        for _, session, exercise in portfolio.entries()
+        for idea in exercise.ideas
+    ]
 
 
 def _answer(

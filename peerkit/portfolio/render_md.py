@@ -77,6 +77,14 @@ def _exercise(exercise: ExerciseEntry) -> list[str]:
         out.append(f"*{md_escape(exercise.shared_with)}*")
     if exercise.submitted_note:
         out.append(f"*{md_escape(exercise.submitted_note)}*")
+    if exercise.idea_lines:
+        out.append("**Ideas you added to your group's board**")
+        out.append(
+            "\n".join(
+                f"- {md_escape(one_line(idea))} ({md_escape(one_line(fate))})"
+                for idea, fate in exercise.idea_lines
+            )
+        )
     for who, text in exercise.feedback:
         out.append(f"**{md_escape(one_line(who))}**")
         out.extend(f"> {_paragraph(block)}" for block in paragraphs(text))

@@ -584,6 +584,11 @@ class AnswerStore:
         with self._read(viewer, **{COHORTS_OPTION: sorted(set(cohorts))}) as conn:
             return idea_rows.on_board(conn, viewer, cohorts, (session, board), facilitating)
 
+    def own_ideas(self, learner: str) -> list[Idea]:
+        """Every idea the learner added to a group's board, and what became of it."""
+        with self._read(learner) as conn:
+            return idea_rows.own(conn, learner)
+
     def withdraw_idea(self, learner: str, idea: int) -> tuple[str, str, str, str]:
         """Take the learner's own idea off the board; its (learner, cohort, session, board).
 

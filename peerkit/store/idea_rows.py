@@ -62,15 +62,23 @@ def on_board(
     (with the reason) and to the facilitators (marked), to nobody else.
     """
     session, board = where
-    rows = conn.execute(
-        select(ideas)
-        .where(
-            ideas.c.cohort.in_(sorted(set(cohorts))),
-            ideas.c.session == session,
-            ideas.c.board == board,
-        )
-        .order_by(ideas.c.id)
-    ).all()
+    chosen = (
+        ideas.c.cohort.in_(sorted(set(cohorts))),
+        ideas.c.session == session,
+        ideas.c.board == board,
+    )
+    return _read(conn, viewer, chosen, facilitating=facilitating, withdrawn=False)
+
+
+def own(conn: Connection, learner: str) -> list[Idea]:
+    """Every idea ``learner`` added, withdrawn ones too (their portfolio), oldest first."""
+    return _read(conn, learner, (ideas.c.learner == learner,), facilitating=False, withdrawn=True)
+
+
+def _read(
+    conn: Connection, viewer: str, chosen: tuple[Any, ...], *, facilitating: bool, withdrawn: bool
+) -> list[Idea]:
+    rows = conn.execute(select(ideas).where(*chosen).order_by(ideas.c.id)).all()
     if not rows:
         return []
     newest = (
@@ -84,7 +92,9 @@ def on_board(
         change = last.get(row.id)
         kind = change.kind if change is not None else ""
         mine = row.learner == viewer
-        if kind == WITHDRAWN or (kind == HIDDEN and not (mine or facilitating)):
+        if kind == WITHDRAWN and not withdrawn:
+            continue
+        if kind == HIDDEN and not (mine or facilitating):
             continue
         shown.append(
             Idea(
@@ -99,6 +109,7 @@ def on_board(
                 hidden=kind == HIDDEN,
                 reason=change.reason if kind == HIDDEN and change is not None else "",
                 added_at=aware(row.added_at),
+                withdrawn=kind == WITHDRAWN,
             )
         )
     return shown

@@ -50,6 +50,8 @@ class Idea:
     hidden: bool
     reason: str
     added_at: datetime
+    #: Taken off the board by its contributor (only their own list keeps it: the portfolio).
+    withdrawn: bool = False
 
 
 def checked_text(text: object, limit: int, what: str) -> str:

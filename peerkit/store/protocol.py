@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from peerkit.store.agreement import Agreement
 from peerkit.store.consent import Consent
+from peerkit.store.ideas import Idea
 from peerkit.store.revision import Revision
 from peerkit.store.submission import Submission
 
@@ -53,6 +54,10 @@ class Store(Protocol):
     def submit(self, learner: str, session: str, exercise: str) -> Submission: ...
 
     def submissions(self, learner: str, session: str | None = None) -> list[Submission]: ...
+
+    def own_ideas(self, learner: str) -> list[Idea]:
+        """Every idea the learner added to a group's board (withdrawn ones too)."""
+        ...
 
     def group_agreements(self, learner: str, module: str) -> list[Agreement]:
         """The agreement of each of the learner's groups for ``module``."""

@@ -56,6 +56,10 @@ def test_an_idea_reaches_the_group_without_a_name_unless_given(group) -> None:
     assert call(rc, "DELETE", b, f"{BOARD}/{quiet}")[0] == 404  # not B's to withdraw
     assert call(rc, "DELETE", a, f"{BOARD}/{quiet}")[0] == 200
     assert "A walk before breakfast" not in [i["text"] for i in seen(rc, b) + seen(rc, a)]
+    # A's own list (the portfolio's) keeps it, marked; nobody else's has either idea.
+    own = {i["text"]: i["withdrawn"] for i in call(rc, "GET", a, "ideas")[1]["ideas"]}
+    assert own == {"A walk before breakfast": True, "Calling a friend": False}
+    assert call(rc, "GET", b, "ideas")[1] == {"ideas": []}
 
 
 def test_a_facilitator_hides_an_idea_and_only_its_contributor_reads_why(group) -> None:
