@@ -76,6 +76,19 @@ def test_ideas_arrive_live_without_names_and_can_be_withdrawn_or_hidden(
         assert violations == [], report(violations)
     frans.get_by_role("button", name="Cancel").click()
 
+    # Bob's keyboard stays on his idea's button while the board changes under it.
+    bobs.locator(".peerkit-board-idea", has_text=mine).get_by_role(
+        "button", name="Take it off the board"
+    ).focus()
+    extra = f"Breathing slowly {time.time_ns()}"
+    alices.get_by_label("Add an idea to the group\u2019s board").fill(extra)
+    alices.get_by_role("button", name="Add to the board").click()
+    bobs.locator(".peerkit-board-idea", has_text=extra).wait_for(timeout=5_000)
+    focused = bob.evaluate(
+        "() => document.activeElement.closest('.peerkit-board-idea')?.textContent || ''"
+    )
+    assert mine in focused, "the redraw moved bob's keyboard focus"
+
     # Alice takes hers off: it leaves every page.
     alices.locator(".peerkit-board-idea", has_text=words).get_by_role(
         "button", name="Take it off the board"

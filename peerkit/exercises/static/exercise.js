@@ -801,9 +801,12 @@ function boardControl(state, send, view) {
     const ideas = next.ideas || [];
     trouble.textContent = next.error || "";
     empty.hidden = ideas.length > 0;
+    // A redraw keeps the keyboard where it was: on the same idea's button.
+    const active = list.contains(document.activeElement) ? document.activeElement : null;
+    const focusedIdea = active && active.closest("[data-idea]") ? active.closest("[data-idea]").dataset.idea : null;
     list.replaceChildren();
     for (const idea of ideas) {
-      const item = el("li", { class: "peerkit-board-idea" });
+      const item = el("li", { class: "peerkit-board-idea", "data-idea": String(idea.id) });
       item.append(el("p", { class: "peerkit-board-text", text: idea.text }));
       item.append(el("p", { class: "peerkit-board-who", text: idea.who || "Shared without a name" }));
       if (idea.hidden) {
@@ -829,6 +832,10 @@ function boardControl(state, send, view) {
         item.append(hide);
       }
       list.append(item);
+    }
+    if (focusedIdea) {
+      const again = list.querySelector(`[data-idea="${focusedIdea}"] button`);
+      if (again) again.focus();
     }
     if (hiding && !ideas.some((idea) => idea.id === hiding && !idea.hidden)) {
       hiding = null;
