@@ -421,7 +421,7 @@ def test_a_tab_closed_during_a_drop_loses_nothing(served, answers, context, prox
     exercise.wait_state(again, ("saved",), 10)
     assert exercise.box(again).input_value() == text
     notice = exercise.on(again).locator(".peerkit-notice")
-    assert "have been saved" in notice.text_content()
+    assert "which had not been saved then, have now been saved" in notice.text_content()
     assert_saved_only_when_stored(again, answers, exercise)
 
 
@@ -489,7 +489,11 @@ def test_a_lone_surrogate_is_replaced_and_saving_goes_on(served, answers, contex
         "stored": answers.latest("m1s9", "take-away"),
         "message": message.text_content(),
     }
+    assert message.is_visible()  # still said while the replacement character is there
     assert_saved_only_when_stored(page, answers, exercise)
+    box.fill("abc, checked and put right")
+    assert answers.wait_for("m1s9", "take-away", lambda v: v == "abc, checked and put right", 15)
+    message.wait_for(state="hidden")  # the learner put it right: the message goes
 
 
 # --- 7. an 11 MB paste ---------------------------------------------------------------------

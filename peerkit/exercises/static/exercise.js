@@ -15,6 +15,7 @@ const MAX_WAIT_MS = 4000; // ...or at least this often while they keep typing
 const RESEND_MS = 3000; // resend the latest unacknowledged edit this often
 const SLOW_MS = 6000; // no answer for this long: "not saved yet"
 const LOST_MS = 20000; // no answer for this long: offer a reload
+const REPLACED = "Some characters could not be saved as they were and have been replaced with \u201c\ufffd\u201d. Please check your text.";
 const REPLY_MS = 10000; // a sharing choice or a submission unanswered this long: say so
 const DRAFT_PREFIX = "peerkit:draft:";
 
@@ -1022,7 +1023,14 @@ function render({ model, el: root }) {
     for (const listener of form.listeners) listener();
     if (!autosave) return;
     if (cleanValues()) {
-      form.showError(key, "Some characters could not be saved as they were and have been replaced with \u201c\ufffd\u201d. Please check your text.");
+      form.showError(key, REPLACED);
+    } else {
+      // Said until the learner has checked the text: gone once no "\ufffd" is left in it.
+      const slot = form.errorSlots[key];
+      const text = JSON.stringify(form.values[key] ?? "");
+      if (slot && slot.error.textContent === `Error: ${REPLACED}` && !text.includes("\ufffd")) {
+        form.showError(key, "");
+      }
     }
     const length = textLength(form.values);
     if (length > maxChars) {
@@ -1120,7 +1128,7 @@ function render({ model, el: root }) {
       // A notice about another page stays until the learner has read it and chosen.
       if (message.elsewhere) told(message.elsewhere);
       if (message.restored) {
-        showNotice({ text: "Your words from when this page last lost the course have been saved." });
+        showNotice({ text: "Words you typed the last time this page was open, which had not been saved then, have now been saved." });
       }
       return;
     }
