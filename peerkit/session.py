@@ -98,7 +98,7 @@ class Session:
         from peerkit.errors import StoreError
         from peerkit.pages.agreement import agreement_html
 
-        module = next(m for m in self.course.modules if m.id == self.info.module_id)
+        module = self.course.module(self.info.module_id)
         try:
             found = self.store.group_agreements(self.learner, module.id)
         except StoreError:

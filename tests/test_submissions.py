@@ -82,6 +82,9 @@ def test_only_the_learners_facilitator_reads_it_and_gives_feedback(database) -> 
     assert note.text == "A clear story: well done."
     [mine] = store.submissions(alice, S)
     assert [(f.author, f.text) for f in mine.feedback] == [(fran, "A clear story: well done.")]
+    # Submitting the same work again keeps the feedback on it (the page shows what it returns).
+    again = store.submit(alice, S, E)
+    assert again.id == made.id and again.feedback == mine.feedback
     assert all(not s.feedback for s in store.submissions(bob))  # bob sees none of it
     assert [s.learner for s in store.submitted_work(fran, {alice, bob}, S)] == [alice, bob]
 

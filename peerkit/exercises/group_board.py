@@ -77,7 +77,7 @@ class GroupBoard:
                 if not isinstance(text, str) or not isinstance(key, str):
                     raise IdeaRejected("Write your idea first.")
                 named = content.get("named") is True
-                self.boards.add(*self.where, text, named=named, key=key[:64])
+                self.boards.add(*self.where, text, named=named, key=key)
             elif kind == "idea-withdraw":
                 self.boards.withdraw(*self.where, int(content.get("idea", 0)))
             elif kind == "idea-hide":

@@ -299,7 +299,6 @@ class Submit(ApiHandler):
             self.set_status(422)
             self.finish({"error": str(exc), "nothing": True})
             return
-        self.parts.changes.notify(learner, session)
         self.finish({"submission": api.submission_json(submission)})
 
 

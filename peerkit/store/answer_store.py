@@ -450,7 +450,8 @@ class AnswerStore:
                 raise NothingToSubmit("Write your answer before you submit it.")
             last = conn.execute(_newest(learner, session, exercise, submitted)).first()
             if last is not None and last.revision == current.id:
-                return _submission(last, ())
+                # The same work again: the earlier submission, with its feedback.
+                return _submissions(conn, submitted.c.id == last.id, None)[0]
             submitted_at = datetime.now(UTC)
             result = conn.execute(
                 submitted.insert().values(
