@@ -192,9 +192,10 @@ def test_room_to_write_follows_each_exercise_s_own_form(course, modules):
 def test_feedback_prints_after_the_exercise_not_inside_it(course, modules):
     html = workbook_html(course, modules[1], NOTEBOOKS)
     choice = exercise_html(html, "For each situation, choose what you think")
-    assert "Tick one box:" in choice and "You chose" not in choice
+    assert "Tick one box:" in choice and "chose" not in choice
     later = html[html.index("Read after you have answered") :]
-    assert "You chose" in later
+    # Paper has no choice made yet: each option's feedback says which option it is for.
+    assert "If you chose" in later and "You chose" not in later
 
 
 def test_build_workbook_reports_each_session_and_where_it_wrote(course_copy, capsys):

@@ -85,7 +85,7 @@ def test_the_module_2_guide_prints_every_facilitator_note(course_copy, capsys, m
     assert re.search(r"Plan and timings", text)
 
 
-def test_export_format_pdf_prints_the_portfolio_with_the_answers(course_copy, capsys):
+def test_export_format_pdf_prints_the_workbook_with_the_answers_in(course_copy, capsys, module2):
     from peerkit import paths
     from peerkit.store.answer_store import AnswerStore
     from tests.test_outputs import LEARNER
@@ -95,13 +95,21 @@ def test_export_format_pdf_prints_the_portfolio_with_the_answers(course_copy, ca
         store.save(LEARNER, "m2s5", "self-care-toolbox", ["Walking by the river"])
     target = course_copy.parent / "portfolio.pdf"
     assert main(["export", "--format", "pdf", "--output", str(target)]) == 0
-    assert "Wrote your portfolio (PDF, printable)" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "Wrote your portfolio (PDF, printable)" in said.out
+    assert "Printing your workbook with your answers written in" in said.err
     assert target.stat().st_mode & 0o777 == 0o600
     info = pdf_info(target)
     assert info["Tagged"] == "yes" and info["Page size"].startswith("594.96 x 841.92")
     text = pdf_text(target)
     assert "My CHIME thoughts in a PDF, kept private" in text
     assert "Walking by the river" in text and f"Learner: {LEARNER}" in text
+    # The Module 2 workbook, course text and room to write included; Module 1 not started.
+    assert "Your workbook, with your answers written in" in text
+    for session in module2.sessions:
+        assert flat(session.info.heading) in text
+    assert "Modules you have not started (1) are left out." in text
+    assert 15 < int(info["Pages"]) < 60
     leftovers = [p for p in Path(tempfile.gettempdir()).glob("peerkit-print-*")]
     assert not leftovers  # the page with the answers is not left behind
 

@@ -24,7 +24,8 @@ def register(subparsers: Any) -> None:
 
     export = subparsers.add_parser(
         "export",
-        help="save your portfolio: every answer, as Word, a web page, PDF, Markdown or JSON",
+        help="save your portfolio: every answer, as Word, a web page, Markdown or JSON, "
+        "or as PDF: your workbook with your answers written in",
     )
     export.add_argument("--format", required=True, choices=list(FORMATS), dest="fmt")
     export.add_argument(
@@ -49,6 +50,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         print(f"peerkit export: {path} already exists; use --force to replace it.", file=sys.stderr)
         return 1
+    if args.fmt == "pdf":  # a few seconds: the whole workbook of each module started
+        print("Printing your workbook with your answers written in…", file=sys.stderr)
     try:
         learner = current_learner()
         with closing(open_store()) as store:

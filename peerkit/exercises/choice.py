@@ -27,20 +27,18 @@ class ChoiceSet(Exercise):
         blocks = []
         for number, item in enumerate(items, start=1):
             texts = str_map(item["feedback"])
-            feedback = {
-                value: html(
-                    '<div class="peerkit-feedback-text"><strong>You chose {}.</strong> {}</div>',
-                    label,
-                    texts.get(value, ""),
-                )
-                for value, label in options.items()
-            }
+            feedback = {value: html("{}", texts.get(value, "")) for value in options}
             legend = html(
                 '<span class="peerkit-number">Statement {}.</span> {}', number, item["text"]
             )
             blocks.append(
                 form.radios(
-                    str(item["key"]), legend, options, feedback=feedback, css="peerkit-choice-item"
+                    str(item["key"]),
+                    legend,
+                    options,
+                    feedback=feedback,
+                    chosen_lead=True,
+                    css="peerkit-choice-item",
                 )
             )
         return blocks

@@ -69,11 +69,14 @@ def radios(
     options: Mapping[str, str],
     *,
     feedback: Mapping[str, str] | None = None,
+    chosen_lead: bool = False,
     css: str = "",
 ) -> Block:
     """One question answered by one radio: a fieldset whose legend is ``legend_html``.
 
-    ``feedback``: option value -> course HTML shown once that option is chosen.
+    ``feedback``: option value -> course HTML shown once that option is chosen;
+    ``chosen_lead``: the view puts "You chose <option>." before it (and the
+    workbook "If you chose <option>:", as paper has no choice made yet).
     """
     return {
         "type": "radios",
@@ -81,6 +84,7 @@ def radios(
         "legend": legend_html,
         "options": options_list(options),
         "feedback": dict(feedback or {}),
+        "chosen_lead": chosen_lead,
         "class": css,
     }
 

@@ -26,9 +26,11 @@ from markupsafe import Markup
 from peerkit.exercises import exercise_types
 from peerkit.exercises.base import Exercise, html
 from peerkit.exercises.chime_wheel import ChimeWheel
-from peerkit.exercises.form import Block
+from peerkit.exercises.form import Block, keys_of, list_keys
 from peerkit.outputs.source import Chime, ExercisePart
 from peerkit.portfolio.collect import exercise_options
+from peerkit.portfolio.text import printable
+from peerkit.store.answers import Answer, is_answered
 
 #: Ruled lines added to a text box's rows; the most lines one box gets.
 EXTRA_LINES, MAX_LINES = 2, 22
@@ -57,6 +59,11 @@ class PaperExercise:
     blocks: list[dict[str, Any]]
     labels: dict[str, str] = field(default_factory=dict)
     afterwards: list[Afterwards] = field(default_factory=list)
+    #: With the learner's answer: notes on it (saved, shared, submitted) and the
+    #: facilitator's feedback and the learner's board ideas, as (heading, text) pairs.
+    notes: list[str] = field(default_factory=list)
+    replies: list[tuple[str, str]] = field(default_factory=list)
+    filled: bool = False
 
 
 def declared(cls: type[Exercise], exercise_id: str, prompt: str) -> Exercise:
@@ -67,8 +74,13 @@ def declared(cls: type[Exercise], exercise_id: str, prompt: str) -> Exercise:
     return exercise
 
 
-def paper_exercise(part: ExercisePart | Chime, root: Path) -> PaperExercise:
-    """The exercise as printed; ``root`` is the notebooks folder (for course data options)."""
+def paper_exercise(
+    part: ExercisePart | Chime, root: Path, answer: Answer | None = None, *, filled: bool = False
+) -> PaperExercise:
+    """The exercise as printed; ``root`` is the notebooks folder (for course data options).
+
+    ``filled``: print ``answer`` (the learner's, or None when unanswered) in the spaces.
+    """
     if isinstance(part, Chime):
         cls: type[Exercise] = ChimeWheel
         exercise_id, prompt, options = "chime-wheel", part.prompt, {}
@@ -85,9 +97,32 @@ def paper_exercise(part: ExercisePart | Chime, root: Path) -> PaperExercise:
         # Options computed when the notebook runs: the prompt and plain lines.
         blocks = [{"type": "text", "label": prompt, "rows": FALLBACK_LINES - EXTRA_LINES}]
         labels = {}
+    # An exercise not answered yet prints as on blank paper, to answer by hand.
+    filled = filled and answer is not None and is_answered(answer)
+    values = form_values(exercise, blocks, answer) if filled else None
     afterwards: list[Afterwards] = []
-    printed = list(_paper(blocks, exercise, afterwards, in_grid=False))
-    return PaperExercise(exercise_id, prompt, printed, labels, afterwards)
+    printed = list(_paper(blocks, exercise, afterwards, in_grid=False, values=values))
+    return PaperExercise(exercise_id, prompt, printed, labels, afterwards, filled=filled)
+
+
+def form_values(exercise: Exercise, blocks: list[Block], answer: Answer | None) -> dict[str, Any]:
+    """The answer as the exercise's form shows it: each key's text or list of texts."""
+    exercise.keys = keys_of(blocks)
+    exercise._list_keys = list_keys(blocks)
+    try:
+        return exercise.to_form(answer if answer is not None else {})
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return exercise.to_form({})
+
+
+def _answer(values: Mapping[str, Any] | None, key: Any) -> Any:
+    """The block's part of the answer, printable: text, a list of texts, or None."""
+    if values is None or key is None:
+        return None
+    value = values.get(str(key))
+    if isinstance(value, list):
+        return [printable(v) for v in value if isinstance(v, str) and v.strip()]
+    return printable(value) if isinstance(value, str) and value.strip() else ""
 
 
 def _lines(rows: Any) -> int:
@@ -95,10 +130,17 @@ def _lines(rows: Any) -> int:
 
 
 def _paper(
-    blocks: Iterable[Block], exercise: Exercise, afterwards: list[Afterwards], *, in_grid: bool
+    blocks: Iterable[Block],
+    exercise: Exercise,
+    afterwards: list[Afterwards],
+    *,
+    in_grid: bool,
+    values: Mapping[str, Any] | None = None,
 ) -> Iterable[dict[str, Any]]:
+    filled = values is not None
     for block in blocks:
         kind = block.get("type")
+        answer = _answer(values, block.get("key"))
         if kind in {"text", "line"}:
             rows = block.get("rows", 1) if kind == "text" else 1
             yield {
@@ -108,39 +150,52 @@ def _paper(
                 "lines": 1 if kind == "line" else _lines(rows),
                 "area": block.get("area", ""),
                 "centre": "peerkit-centre" in str(block.get("class", "")),
+                "filled": filled,
+                "answer": answer,
             }
-            if block.get("after_writing"):
+            if block.get("after_writing") and (not filled or answer):
                 afterwards.append(Afterwards(str(block["label"]), Markup(block["after_writing"])))
         elif kind in {"menu", "radios"}:
             label = block.get("legend") if kind == "radios" else html("{}", block.get("label"))
-            options = [o["label"] for o in block.get("options", []) if o["value"] != UNCHOSEN]
+            options = [
+                {"label": o["label"], "chosen": filled and o["value"] == answer}
+                for o in block.get("options", [])
+                if o["value"] != UNCHOSEN
+            ]
             yield {
                 "type": "circle" if kind == "menu" else "tick",
                 "label": Markup(label),  # radios' legends are course HTML made safe by the type
                 "hint": str(block.get("hint", "")),
                 "options": options,
+                "filled": filled,
+                "answer": answer,
             }
-            _feedback(block, Markup(label), afterwards)
+            _feedback(block, Markup(label), afterwards, answer if filled else None)
         elif kind == "list":
             yield {
                 "type": "list",
                 "label": str(block.get("item_label", "")),
                 "examples": list(block.get("examples", [])),
                 "lines": LIST_LINES,
+                "filled": filled,
+                "answer": answer or [],
             }
         elif kind == "html":
             yield {"type": "html", "html": Markup(block.get("html", ""))}
         elif kind == "reveal":
-            afterwards.append(Afterwards(str(block.get("heading", "")), Markup(block["html"])))
-        elif kind == "words" and block.get("target"):
+            if not filled or _written(values, block):
+                afterwards.append(Afterwards(str(block.get("heading", "")), Markup(block["html"])))
+        elif kind == "words" and block.get("target") and not filled:
             text = f"Aim for about {block['target']} words; carry on on extra paper if you need to."
             yield {"type": "note", "text": text}
         elif kind == "panel":
-            picture = _picture(exercise, str(block.get("name", "")))
+            picture = _picture(exercise, str(block.get("name", "")), values or {})
             if picture:
-                yield {"type": "picture", "html": picture}
+                yield {"type": "picture", "html": picture, "filled": filled}
         elif kind in {"grid", "group"}:
-            children = list(_paper(block.get("children", []), exercise, afterwards, in_grid=True))
+            children = list(
+                _paper(block.get("children", []), exercise, afterwards, in_grid=True, values=values)
+            )
             if kind == "grid":
                 yield {
                     "type": "grid",
@@ -158,19 +213,33 @@ def _unbox(children: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [dict(c, type="lines") if c["type"] == "box" else c for c in children]
 
 
-def _feedback(block: Block, label: Markup, afterwards: list[Afterwards]) -> None:
+def _feedback(block: Block, label: Markup, afterwards: list[Afterwards], chosen: Any) -> None:
+    """The feedback on a choice: every option's on blank paper, else the chosen one's."""
+    given: Mapping[str, str] = block.get("feedback") or {}
+    names = {o["value"]: o["label"] for o in block.get("options", [])}
     texts: list[str] = []
-    for text in (block.get("feedback") or {}).values():
-        if text and text not in texts:
+    for value, text in given.items():
+        if not text or (chosen is not None and value != chosen):
+            continue
+        if block.get("chosen_lead"):
+            lead = "You chose {}." if chosen is not None else "If you chose {}:"
+            text = html(f"<p><strong>{lead}</strong> ", names.get(value, value)) + text + "</p>"
+        if text not in texts:
             texts.append(text)
     if texts:
         afterwards.append(Afterwards(label.striptags(), Markup("".join(texts))))
 
 
-def _picture(exercise: Exercise, name: str) -> Markup | None:
-    """The panel drawn with no answer, when it is a picture (SVG) to write on."""
+def _written(values: Mapping[str, Any] | None, block: Block) -> bool:
+    """Whether the learner wrote enough to open a reveal's course text online."""
+    needs = [str((values or {}).get(key) or "") for key in block.get("needs", ())]
+    return any(len(text.split()) >= int(block.get("min_words", 1)) for text in needs)
+
+
+def _picture(exercise: Exercise, name: str, values: Mapping[str, Any]) -> Markup | None:
+    """The panel drawn (with the answer, if any), when it is a picture (SVG) to write on."""
     try:
-        drawn: Mapping[str, str] = exercise.panels({})
+        drawn: Mapping[str, str] = exercise.panels(values)
     except (AttributeError, KeyError, TypeError):
         return None  # a panel that reads the learner's answers (the essay planner)
     svg = drawn.get(name, "")

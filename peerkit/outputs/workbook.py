@@ -51,8 +51,18 @@ class PrintedSession:
     exercises: list[PaperExercise] = field(default_factory=list)
 
 
-def printed_session(source: SessionSource, root: Path) -> PrintedSession:
-    """The session's learner-facing parts; ``root`` is the notebooks folder."""
+#: Prints one exercise of a session with the learner's answer written in (the portfolio
+#: as a PDF, :mod:`peerkit.portfolio.render_pdf`).
+Filling = Callable[[SessionSource, ExercisePart | Chime], PaperExercise]
+
+
+def printed_session(
+    source: SessionSource, root: Path, fill: Filling | None = None
+) -> PrintedSession:
+    """The session's learner-facing parts; ``root`` is the notebooks folder.
+
+    ``fill``: print each exercise with the learner's answer in (else room to write).
+    """
     items: list[tuple[str, Any]] = []
     exercises: list[PaperExercise] = []
     base = source.path.parent
@@ -71,7 +81,7 @@ def printed_session(source: SessionSource, root: Path) -> PrintedSession:
         elif isinstance(part, Figure):
             items.append(("figure", Markup(figure_html(part.name))))  # escaped inside
         elif isinstance(part, ExercisePart | Chime):
-            exercise = paper_exercise(part, root)
+            exercise = paper_exercise(part, root) if fill is None else fill(source, part)
             exercises.append(exercise)
             items.append(("exercise", exercise))
     return PrintedSession(source.info.id, source.info.heading, has_title, items, exercises)
@@ -90,7 +100,8 @@ def workbook_html(
         TEMPLATE,
         title=f"{module.heading}: learner workbook",
         course=course,
-        module=module,
-        sessions=sessions,
+        modules=[(module, sessions)],
+        portfolio=None,
+        other=[],
         css=Markup(print_css()),  # our own file; escaping would break its quotes
     )

@@ -31,10 +31,6 @@ def _renderer(name: str) -> Callable[[Portfolio], bytes]:
         from peerkit.portfolio.render_md import render_md
 
         return render_md
-    if name == "pdf":
-        from peerkit.portfolio.render_pdf import render_pdf
-
-        return render_pdf
     from peerkit.portfolio.render_json import render_json
 
     return render_json
@@ -54,5 +50,10 @@ def export_portfolio(
     ``root`` is the notebooks folder (default: the course's). Raises ValueError
     for an unknown format and StoreError when the answers cannot be read.
     """
-    render = _renderer(fmt)
-    return render(collect_portfolio(learner, store, course, root, now))
+    export_format(fmt)  # ValueError for an unknown format
+    portfolio = collect_portfolio(learner, store, course, root, now)
+    if fmt == "pdf":  # the workbook with the answers in: it prints the course text too
+        from peerkit.portfolio.render_pdf import render_pdf
+
+        return render_pdf(portfolio, course, root)
+    return _renderer(fmt)(portfolio)

@@ -223,8 +223,16 @@ function radiosField(block, form) {
   const showFeedback = () => {
     const chosen = form.values[block.key] || "";
     const html = (block.feedback || {})[chosen];
-    if (html) feedback.innerHTML = html;
-    else feedback.replaceChildren();
+    feedback.replaceChildren();
+    if (!html) return;
+    if (!block.chosen_lead) {
+      feedback.innerHTML = html;
+      return;
+    }
+    const option = block.options.find((o) => o.value === chosen);
+    const text = el("div", { class: "peerkit-feedback-text" }, el("strong", { text: `You chose ${option ? option.label : chosen}.` }), " ");
+    text.insertAdjacentHTML("beforeend", html); // course text made safe by the exercise type
+    feedback.append(text);
   };
   form.setters[block.key] = (value) => {
     for (const input of inputs) input.checked = input.value === value;
