@@ -22,6 +22,7 @@ from tests.test_outputs import NOTEBOOKS, ROOT, course_copy, flat, note_segments
 __all__ = ["course_copy"]  # the fixture, used by name
 
 TOOLS = ("pdftotext", "pdfinfo")
+ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.skipif(
     not shutil.which("chromium") or not all(map(shutil.which, TOOLS)),
     reason="needs chromium and poppler-utils (make chromium)",
@@ -159,3 +160,56 @@ def test_a_deck_is_presented_by_keyboard_and_fetches_nothing(course_copy, capsys
         finally:
             browser.close()
     assert requested == [deck.as_uri()]  # nothing from a CDN or anywhere else
+
+
+def test_the_presenter_view_keeps_in_step_with_the_slides(course_copy, capsys):
+    """P opens the presenter view: this slide's notes, the next slide and a clock; either
+    window moves both, and nothing is fetched."""
+    from playwright.sync_api import expect, sync_playwright
+
+    def at(n: int):
+        return re.compile(f"^Slide {n} of ")
+
+    assert main(["build", "slides", "--session", "m2s1"]) == 0
+    deck = next((course_copy.parent / "peerkit-build" / "slides").glob("module-2-01-*.html"))
+    requested: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            context.on("request", lambda request: requested.append(request.url))
+            audience = context.new_page()
+            audience.goto(deck.as_uri())
+            noted = audience.locator("section.slide").evaluate_all(
+                "slides => slides.map(s => !!s.querySelector('.notes:not(.notes-none)'))"
+            )
+            first = noted.index(True, 1) + 1  # a slide after the title that has notes
+            audience.goto(f"{deck.as_uri()}#{first}")
+            with audience.expect_popup() as opened:
+                audience.keyboard.press("p")
+            presenter = opened.value
+            presenter.wait_for_load_state()
+            assert "?presenter" in presenter.url
+            expect(presenter.locator(".counter")).to_have_text(f"Slide {first} of {len(noted)}")
+            expect(presenter.locator(".slide.current .notes")).to_be_visible()
+            expect(presenter.locator(".slide.current .notes")).to_contain_text("Speaker notes")
+            expect(presenter.locator(".slide.next")).to_be_visible()
+            expect(presenter.locator(".slide.next")).to_have_attribute("id", f"slide-{first + 1}")
+            expect(presenter.locator(".slide.next .notes")).to_be_hidden()
+            expect(presenter.locator(".timer")).to_have_text(re.compile(r"^Time: \d+ min \d\d s$"))
+            expect(audience.locator(".notes:visible")).to_have_count(0)  # not on the screen
+            presenter.keyboard.press("ArrowRight")
+            expect(audience.locator(".counter")).to_have_text(at(first + 1))
+            audience.keyboard.press("ArrowRight")
+            expect(presenter.locator(".counter")).to_have_text(at(first + 2))
+            presenter.screenshot(path=str(ARTIFACTS / "slides-presenter-view.png"))
+            audience.reload()  # the screen's window is reloaded: the two find each other again
+            expect(audience.locator(".counter")).to_have_text(at(first + 2))
+            presenter.keyboard.press("ArrowLeft")
+            expect(audience.locator(".counter")).to_have_text(at(first + 1))
+        finally:
+            browser.close()
+    assert requested and all(url.startswith(deck.as_uri()) for url in requested)
