@@ -15,7 +15,7 @@ from peerkit.portfolio.collect import collect_portfolio
 from peerkit.portfolio.render_pdf import portfolio_workbook_html
 from peerkit.portfolio.sample import sample_answers
 from peerkit.store.answer_store import AnswerStore
-from tests.test_outputs import NOTEBOOKS, exercise_html, page_text
+from tests.test_outputs import NOTEBOOKS, exercise_html, note_segments, page_text
 
 LEARNER = "lee"
 ANSWER = re.compile(r"ANS\[([^\]/]+/[^\]/]+)[^\]]*\]")
@@ -130,3 +130,15 @@ def test_feedback_sharing_and_other_answers_are_under_their_exercise(store, cour
 def test_no_answer_at_all_says_so(store, course):
     text = page_text(workbook(store, course))
     assert "You have not written any answers yet." in text and "peerkit build workbook" in text
+
+
+def test_the_portfolio_workbook_never_prints_a_facilitator_note(store, course):
+    save_samples(store, course, "m")  # every module started
+    text = page_text(workbook(store, course))
+    checked = 0
+    for info in course.modules:
+        for session in read_module(course, info.number, NOTEBOOKS).sessions:
+            for segment in note_segments(session):
+                assert segment not in text, (session.info.id, segment)
+                checked += 1
+    assert checked > 200 and "Module 1: Introducing Peer Support" in text
