@@ -291,3 +291,16 @@ def test_chime_wheel_button_is_an_action_message_answered_with_its_seq(store):
     assert sent[-1]["type"] == "saved" and (sent[-1]["seq"], sent[-1]["view"]) == (2, "v")
     saved = store.latest("alex", "m2s1", "chime-wheel").value["readings"]
     assert [r["hope"] for r in saved] == ["5"]
+
+
+def test_an_exercise_that_saves_only_on_its_button_does_not_save_an_edit(session):
+    """The CHIME wheel saves a reading on "Save this reading", never as its menus change."""
+    wheel = session.chime_wheel()
+    wheel.edit(**dict.fromkeys(wheel.keys, "4"))
+    assert wheel.form_values == dict.fromkeys(wheel.keys, "4")
+    assert not wheel.save_pending and "Saving" not in wheel.status_text
+    wheel._debouncer.flush()
+    assert session.store.latest("alex", wheel.slot.session, wheel.slot.exercise) is None
+    assert wheel.add_reading()
+    saved = session.store.latest("alex", wheel.slot.session, wheel.slot.exercise)
+    assert [r["connectedness"] for r in saved.value["readings"]] == ["4"]

@@ -430,7 +430,10 @@ class Exercise:
         )
 
     def changed(self) -> None:
-        """Note an edit made from Python: save once the edits pause."""
+        """Note an edit made from Python: save once the edits pause (unless the type saves
+        only on its button, as the CHIME wheel does)."""
+        if not self.autosave:
+            return
         self._show_status("Saving…", state="saving")
         self._debouncer.schedule()
 
