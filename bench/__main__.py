@@ -229,6 +229,9 @@ TARGETS = [
     ("boards", "… on another learner's group board, p95 ms (vs p50)", "to_group_board_ms/p95",
      "<", 2000, "to_group_board_ms/p50"),
     ("boards", "… saves not on both boards within 10 s", "not_shown_within_10_s", "==", 0, None),
+    ("boards", "… an idea on another learner's board of ideas, p95 ms (vs p50)",
+     "idea_to_group_ms/p95", "<", 2000, "idea_to_group_ms/p50"),
+    ("boards", "… ideas not on it within 10 s", "ideas_not_shown_within_10_s", "==", 0, None),
 ]  # fmt: skip
 
 

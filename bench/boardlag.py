@@ -6,7 +6,11 @@ facilitator has their board for one session open, as a browser has it: listening
 its server-sent events through the proxy and fetching the board's fragment again on
 each event. Each learner in turn saves an answer shared with the group (by name);
 measured is the time from the save being sent to the text being in the fragment of
-(a) the facilitator's board and (b) the next learner's group board.
+(a) the facilitator's board and (b) the next learner's group board. Then the ideas
+boards in the session pages, as a learner's kernel has them (``peerkit/hub/idea_client.py``:
+the ideas' event stream, and the board's ideas fetched again on each event): each
+learner in turn adds an idea, and measured is the time until it is in (c) the next
+learner's board of ideas.
 """
 
 from __future__ import annotations
@@ -25,15 +29,25 @@ from .classload import stats
 from .common import log
 
 SESSION, EXERCISE = "m1s1", "my-hopes"
+IDEAS = "ideas/m2s1/core-behaviours"  # a group board beside an exercise (group_board=True)
 PREFIX = "/services/peerkit/"
 WAIT_SECONDS = 10.0
 
 
 class Board:
-    """One open board: its event stream read in a thread, refetching on every event."""
+    """One open board: its event stream read in a thread, refetching on every event.
+
+    ``kind`` "board" or "group" is a session's board page (its fragment); a path of the
+    service's API such as ``ideas/m2s1/core-behaviours`` is a board of ideas (its JSON).
+    """
 
     def __init__(self, base: str, token: str, kind: str) -> None:
-        self.base, self.token, self.kind = base, token, kind
+        self.base, self.token = base, token
+        if kind in {"board", "group"}:
+            self.events = f"{PREFIX}{kind}/{SESSION}/events"
+            self.contents = f"{PREFIX}{kind}/{SESSION}/fragment"
+        else:
+            self.events, self.contents = f"{PREFIX}api/{kind}/events", f"{PREFIX}api/{kind}"
         self.seen: dict[str, float] = {}
         self.lock = threading.Condition()
         self.opened = threading.Event()
@@ -41,7 +55,7 @@ class Board:
         self.errors: list[str] = []
         self.response: Any = None
         threading.Thread(target=self._listen, daemon=True).start()
-        assert self.opened.wait(30), "a board's event stream did not open"
+        assert self.opened.wait(30), f"a board's event stream did not open: {self.errors}"
 
     def _get(self, path: str) -> Any:
         request = urllib.request.Request(
@@ -51,7 +65,7 @@ class Board:
 
     def _listen(self) -> None:
         try:
-            self.response = self._get(f"{PREFIX}{self.kind}/{SESSION}/events")
+            self.response = self._get(self.events)
             for raw in self.response:
                 line = raw.decode().strip()
                 if line.startswith("retry:"):
@@ -65,7 +79,7 @@ class Board:
             self.errors.append("stream ended: " + type(exc).__name__)
 
     def _refetch(self) -> None:
-        with self._get(f"{PREFIX}{self.kind}/{SESSION}/fragment") as response:
+        with self._get(self.contents) as response:
             text = response.read().decode()
         now = time.perf_counter()
         self.fetches += 1
@@ -134,11 +148,28 @@ def run_boards(work: Path, size: dict[str, int]) -> dict[str, Any]:
                     seen = board.wait_for(marker)
                     found.append(None if seen is None else seen - sent)
         lost = sum(v is None for v in to_facilitator + to_group)
+        fetches = sum(b.fetches for b in boards)
+        ideas = {name: Board(plan.url, tokens[name], IDEAS) for name in names}
+        boards += ideas.values()
+        to_ideas: list[float | None] = []
+        log(f"boards: {len(ideas)} boards of ideas open; {out['saves']} ideas")
+        for round_ in range(size["board_saves"]):
+            for i, name in enumerate(names):
+                marker = f"{round_:03d}{i:03d}{uuid.uuid4().hex[:6]}"
+                sent = time.perf_counter()
+                body = {"text": f"An idea MARK-{marker}", "key": marker}
+                status, _ = rc.service_call("POST", IDEAS, tokens[name], body)
+                assert status == 200, status
+                seen = ideas[names[(i + 1) % count]].wait_for(marker)
+                to_ideas.append(None if seen is None else seen - sent)
         out.update(
             to_facilitator_ms=stats(to_facilitator, 1000),
             to_group_board_ms=stats(to_group, 1000),
             not_shown_within_10_s=lost,
-            fragment_fetches=sum(b.fetches for b in boards),
+            fragment_fetches=fetches,
+            idea_to_group_ms=stats(to_ideas, 1000),
+            ideas_not_shown_within_10_s=sum(v is None for v in to_ideas),
+            idea_fetches=sum(b.fetches for b in ideas.values()),
             board_errors=sorted({e for b in boards for e in b.errors}),
         )
     finally:
