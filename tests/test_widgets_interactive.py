@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from peerkit.errors import CourseDataError
-from peerkit.pictures.triangles import figure_html
+from peerkit.pictures.figures import figure_html
 
 from .html_elements import parse_html
 from .test_widgets import all_blocks, block, reopen, spy
