@@ -12,6 +12,7 @@ from html import escape
 from typing import NamedTuple
 
 from peerkit.errors import CourseDataError
+from peerkit.pictures.ego_states import relationship_types_svg
 from peerkit.pictures.triangles import drama_triangle_svg, winners_triangle_svg
 
 
@@ -26,6 +27,10 @@ FIGURES = {
     ),
     "winners-triangle": CourseFigure(
         winners_triangle_svg, "The Winner's Triangle. Based on Choy (1990)."
+    ),
+    "relationship-types": CourseFigure(
+        relationship_types_svg,
+        "Relationship types: parent, adult and child. Based on Berne (1964).",
     ),
 }
 

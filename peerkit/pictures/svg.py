@@ -42,6 +42,18 @@ def text(
     )
 
 
+def back_from(
+    tip: tuple[float, float], towards: tuple[float, float], by: float
+) -> tuple[float, float]:
+    """The point ``by`` units from ``tip`` towards ``towards``: where a line stops
+    so that its end hides inside the arrowhead."""
+    length = math.dist(tip, towards)
+    return (
+        tip[0] + by * (towards[0] - tip[0]) / length,
+        tip[1] + by * (towards[1] - tip[1]) / length,
+    )
+
+
 def arrowhead(
     tip: tuple[float, float], towards: tuple[float, float], fill: str, size: float = 16
 ) -> str:
