@@ -12,6 +12,7 @@ from html import escape
 from typing import NamedTuple
 
 from peerkit.errors import CourseDataError
+from peerkit.pictures.boundaries import boundaries_svg
 from peerkit.pictures.ego_states import relationship_types_svg
 from peerkit.pictures.triangles import drama_triangle_svg, winners_triangle_svg
 
@@ -31,6 +32,11 @@ FIGURES = {
     "relationship-types": CourseFigure(
         relationship_types_svg,
         "Relationship types: parent, adult and child. Based on Berne (1964).",
+    ),
+    "boundaries": CourseFigure(
+        boundaries_svg,
+        "Personal boundaries: what's OK for me, what's not OK for me, "
+        "and how I will share that with others.",
     ),
 }
 
