@@ -201,7 +201,7 @@ class Session:
         """A course diagram (for example "drama-triangle"), drawn as accessible SVG."""
         from IPython.display import HTML
 
-        from peerkit.pictures.triangles import figure_html
+        from peerkit.pictures.figures import figure_html
 
         return HTML(figure_html(name))
 

@@ -21,7 +21,7 @@ from peerkit.course.data import load_course
 from peerkit.identity import LEARNER_ENV
 from peerkit.outputs.markdown import markdown_html
 from peerkit.outputs.slides import slides_html, slides_name
-from peerkit.outputs.source import ExercisePart, Markdown, read_module
+from peerkit.outputs.source import ExercisePart, Figure, Markdown, read_module
 from peerkit.outputs.workbook import workbook_html
 from peerkit.portfolio.sample import sample_answers
 from peerkit.store.answer_store import AnswerStore
@@ -348,10 +348,12 @@ def test_slides_break_at_headings_and_show_exercises_and_figures(course, modules
         if line.startswith("## ")
     ]
     exercises = len(session.exercises)
-    assert len(slides) == 1 + len(headings) + exercises + 2  # title, sections, exercises, figures
+    figures = [p.name for p in session.parts if isinstance(p, Figure)]
+    assert figures == ["drama-triangle", "relationship-types", "winners-triangle"]
+    assert len(slides) == 1 + len(headings) + exercises + len(figures)  # title, sections, …
     assert "slide-title" in slides[0] and "In this session you will" in slides[0]
     drawn = [s for s in slides if "slide-figure" in s]
-    assert len(drawn) == 2 and all("<svg" in s and "<title" in s for s in drawn)
+    assert len(drawn) == len(figures) and all("<svg" in s and "<title" in s for s in drawn)
     for heading in headings:
         assert any(f"<h2>{escape(heading)}</h2>" in s for s in slides), heading
 
@@ -421,7 +423,7 @@ def test_pictures_have_text_for_those_who_cannot_see_them(course, modules):
         course, modules[2], NOTEBOOKS
     )
     svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
-    assert len(svgs) >= 3  # the two triangles, the sky and mountains
+    assert len(svgs) >= 6  # the course figures (the Drama Triangle in both), sky and mountains
     for svg in svgs:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert 'lang="en-GB"' in html

@@ -1,11 +1,9 @@
-"""Choice, card sort, scenario, rewrite, rating, essay planner, carry-over, figures."""
+"""Choice, card sort, scenario, rewrite, rating, essay planner, carry-over (figures are in
+``test_figures.py``)."""
 
 from __future__ import annotations
 
 import pytest
-
-from peerkit.errors import CourseDataError
-from peerkit.pictures.triangles import figure_html
 
 from .html_elements import parse_html
 from .test_widgets import all_blocks, block, reopen, spy
@@ -211,32 +209,6 @@ def test_carry_from_offers_an_earlier_answer_without_saving_it(store):
     assert reply["type"] == "saved" and "elsewhere" not in reply
     assert store.latest("alex", "m2s2", "parent-states").value["learn"] == "to listen more"
     assert store.latest("alex", "m1s5", "parent-states").value["learn"] == "to listen"
-
-
-@pytest.mark.parametrize(
-    ("name", "top_left", "top_right", "bottom"),
-    [
-        ("drama-triangle", "Persecutor", "Rescuer", "Victim"),
-        ("winners-triangle", "Assertive", "Caring", "Vulnerable"),
-    ],
-)
-def test_figures_are_accessible_svg(name, top_left, top_right, bottom):
-    html = figure_html(name)
-    assert 'role="img"' in html and "<title" in html and "<desc" in html
-    assert "<figcaption>" in html
-    for role in (top_left, top_right, bottom):
-        assert role in html.split("<desc")[1]  # the text alternative names every role
-    # Point facing down: the bottom label sits below both top labels.
-    ys = {
-        role: int(html.split(f">{role}</text>")[0].rsplit('y="', 1)[1].split('"')[0])
-        for role in (top_left, top_right, bottom)
-    }
-    assert ys[bottom] > ys[top_left] == ys[top_right]
-
-
-def test_unknown_figure_is_a_clear_error():
-    with pytest.raises(CourseDataError, match="No figure named"):
-        figure_html("nope")
 
 
 def test_chime_wheel_keeps_every_dated_reading_in_one_place(store):

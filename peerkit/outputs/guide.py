@@ -31,7 +31,7 @@ from peerkit.outputs.source import (
 )
 from peerkit.outputs.workbook import print_css
 from peerkit.pages.templating import render
-from peerkit.pictures.triangles import FIGURES
+from peerkit.pictures.figures import FIGURES, figure_caption
 
 TEMPLATE = "outputs/guide.html.j2"
 NOTE_LABEL = re.compile(r"^\s*\**\s*Facilitator notes?\s*:?\s*\**\s*:?\s*\n", re.I)
@@ -136,7 +136,7 @@ def guide_session(source: SessionSource, module_number: int) -> GuideSession:
             activity = f"Exercise: {short(title)}"
             session.steps.append(("exercise", title))
         elif isinstance(part, Figure):
-            session.steps.append(("figure", FIGURES.get(part.name, (None, part.name))[1]))
+            session.steps.append(("figure", figure_caption(part.name)))
     _materials(session, source, module_number, "\n".join(notes_text))
     return session
 
@@ -156,7 +156,7 @@ def _materials(session: GuideSession, source: SessionSource, module: int, notes:
     )
     for part in source.parts:
         if isinstance(part, Figure) and part.name in FIGURES:
-            session.materials.append(f"The figure: {FIGURES[part.name][1]}")
+            session.materials.append(f"The figure: {figure_caption(part.name)}")
     for pattern, item in MATERIALS:
         if pattern.search(notes) and item not in session.materials:
             session.materials.append(item)

@@ -28,7 +28,7 @@ from peerkit.outputs.markdown import markdown_html
 from peerkit.outputs.paper import paper_exercise
 from peerkit.outputs.source import Chime, ExercisePart, Figure, Markdown, Part, SessionSource
 from peerkit.pages.templating import render
-from peerkit.pictures.triangles import FIGURES, figure_html
+from peerkit.pictures.figures import figure_caption, figure_html
 
 TEMPLATE = "outputs/slides.html.j2"
 ASSETS = Path(__file__).with_name("templates")
@@ -107,7 +107,7 @@ def _part_slide(part: Part, source: SessionSource, root: Path, whole: bool) -> S
     """The slide an exercise, figure or (``whole``: in metadata mode) Markdown cell makes."""
     base = source.path.parent
     if isinstance(part, Figure):
-        caption = FIGURES[part.name][1] if part.name in FIGURES else part.name
+        caption = figure_caption(part.name)
         return Slide(caption, [Markup(figure_html(part.name))], kind="figure")  # escaped inside
     if isinstance(part, ExercisePart | Chime):
         exercise = paper_exercise(part, root)

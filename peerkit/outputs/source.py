@@ -46,7 +46,7 @@ class ExercisePart:
 
 @dataclass(frozen=True)
 class Figure:
-    """A course diagram by name (``peerkit.pictures.triangles.FIGURES``)."""
+    """A course diagram by name (``peerkit.pictures.figures.FIGURES``)."""
 
     name: str
     slide_type: str | None = None

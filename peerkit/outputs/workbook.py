@@ -28,7 +28,7 @@ from peerkit.outputs.source import (
     SessionSource,
 )
 from peerkit.pages.templating import render
-from peerkit.pictures.triangles import figure_html
+from peerkit.pictures.figures import figure_html
 
 TEMPLATE = "outputs/workbook.html.j2"
 CSS_PATH = Path(__file__).with_name("templates") / "print.css"

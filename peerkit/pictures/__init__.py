@@ -1,1 +1,1 @@
-"""Pictures drawn as accessible SVG: the CHIME wheel, sky and mountains, the triangles."""
+"""Pictures drawn as accessible SVG: the CHIME wheel, sky and mountains, the course figures."""
