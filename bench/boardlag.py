@@ -32,6 +32,7 @@ SESSION, EXERCISE = "m1s1", "my-hopes"
 IDEAS = "ideas/m2s1/core-behaviours"  # a group board beside an exercise (group_board=True)
 PREFIX = "/services/peerkit/"
 WAIT_SECONDS = 10.0
+RETRY_SECONDS = 2.0  # the streams' "retry:", which a browser's EventSource waits
 
 
 class Board:
@@ -54,6 +55,8 @@ class Board:
         self.fetches = 0
         self.errors: list[str] = []
         self.response: Any = None
+        self.closed = threading.Event()
+        self.reconnects = 0
         threading.Thread(target=self._listen, daemon=True).start()
         assert self.opened.wait(30), f"a board's event stream did not open: {self.errors}"
 
@@ -64,19 +67,29 @@ class Board:
         return urllib.request.urlopen(request, timeout=60)
 
     def _listen(self) -> None:
-        try:
-            self.response = self._get(self.events)
-            for raw in self.response:
-                line = raw.decode().strip()
-                if line.startswith("retry:"):
-                    self.opened.set()
-                elif line == "event: changed":
-                    try:
-                        self._refetch()
-                    except OSError as exc:  # counted, and the board keeps listening
-                        self.errors.append(type(exc).__name__ + " " + str(getattr(exc, "code", "")))
-        except (OSError, ValueError, AttributeError) as exc:
-            self.errors.append("stream ended: " + type(exc).__name__)
+        """Read the stream; when it ends, connect again after the stream's retry time, as
+        a browser's EventSource does, and fetch the board again (counted in ``reconnects``)."""
+        while not self.closed.is_set():
+            try:
+                self.response = self._get(self.events)
+                if self.opened.is_set():
+                    self._refetch()  # what changed while the stream was down
+                for raw in self.response:
+                    line = raw.decode().strip()
+                    if line.startswith("retry:"):
+                        self.opened.set()
+                    elif line == "event: changed":
+                        try:
+                            self._refetch()
+                        except OSError as exc:  # counted, and the board keeps listening
+                            code = str(getattr(exc, "code", ""))
+                            self.errors.append(f"{type(exc).__name__} {code}".strip())
+                self.errors.append("stream ended")
+            except (OSError, ValueError, AttributeError) as exc:
+                self.errors.append("stream ended: " + type(exc).__name__)
+            if self.closed.wait(RETRY_SECONDS):
+                return
+            self.reconnects += 1
 
     def _refetch(self) -> None:
         with self._get(self.contents) as response:
@@ -95,6 +108,7 @@ class Board:
         return None
 
     def close(self) -> None:
+        self.closed.set()
         if self.response is not None:
             self.response.close()
 
@@ -171,6 +185,7 @@ def run_boards(work: Path, size: dict[str, int]) -> dict[str, Any]:
             ideas_not_shown_within_10_s=sum(v is None for v in to_ideas),
             idea_fetches=sum(b.fetches for b in ideas.values()),
             board_errors=sorted({e for b in boards for e in b.errors}),
+            stream_reconnects=sum(b.reconnects for b in boards),
         )
     finally:
         for board in boards:
