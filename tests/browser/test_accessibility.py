@@ -52,3 +52,18 @@ def test_my_data_with_downloads_prepared(course_server, page):
     page.locator(".peerkit-prepare").click()
     page.locator(".peerkit-download-json a.peerkit-download").wait_for()
     _assert_no_violations(page, "My data, downloads prepared")
+
+
+def test_a_session_with_an_error_beside_a_field(course_server, page):
+    """The discussion asked for too early: its error message, and focus sent to the box."""
+    info = next(p for p in PAGES if p.notebook.startswith("module1/10-"))
+    open_page(page, course_server, info)
+    # A scenario whose discussion has not been opened (another test may have opened one).
+    scenario = (
+        page.locator(".peerkit-scenario")
+        .filter(has_not=page.get_by_role("region", name="Discussion"))
+        .first
+    )
+    scenario.get_by_role("button", name="Show the course's discussion").click()
+    scenario.locator(".peerkit-reveal-block .govuk-error-message").wait_for()
+    _assert_no_violations(page, "Module 1 Session 10, a discussion asked for too early")

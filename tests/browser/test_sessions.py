@@ -1,4 +1,5 @@
-"""A learner works through every ready session in Chromium, reloads, finds every answer."""
+"""A learner works through every ready session in Chromium, reloads, finds every answer;
+the page as it is then (feedback, discussions and pictures of the answers showing) passes axe."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from peerkit.course.data import load_course
 from peerkit.course.notebooks import exercise_ids
 from peerkit.store.answer_store import AnswerStore
 
+from .axe import missing, report, run_axe
 from .learner import ALL_SAVED, UNNAMED_CONTROLS, answer_everything, open_session, read_answers
 
 READY = [s for s in load_course().sessions if not s.planned and s.notebook_path().is_file()]
@@ -46,3 +48,6 @@ def test_session_answers_survive_a_reload(course_server, page, artifacts, info):
     page.wait_for_function(ALL_SAVED)
     assert read_answers(page) == typed
     page.screenshot(path=artifacts / f"{info.id}-restored.png")
+    assert not missing(), missing()
+    violations = run_axe(page)  # every exercise answered: its feedback and pictures shown
+    assert not violations, f"axe, {info.id} answered:\n{report(violations)}"
