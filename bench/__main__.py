@@ -232,6 +232,8 @@ TARGETS = [
     ("boards", "… an idea on another learner's board of ideas, p95 ms (vs p50)",
      "idea_to_group_ms/p95", "<", 2000, "idea_to_group_ms/p50"),
     ("boards", "… ideas not on it within 10 s", "ideas_not_shown_within_10_s", "==", 0, None),
+    ("boards", "… the adder's reply, p95 ms (vs p50)", "idea_added_reply_ms/p95",
+     "<", 2000, "idea_added_reply_ms/p50"),
 ]  # fmt: skip
 
 

@@ -166,6 +166,7 @@ def run_boards(work: Path, size: dict[str, int]) -> dict[str, Any]:
         ideas = {name: Board(plan.url, tokens[name], IDEAS) for name in names}
         boards += ideas.values()
         to_ideas: list[float | None] = []
+        replies: list[float | None] = []  # the adder's wait for "added"
         log(f"boards: {len(ideas)} boards of ideas open; {out['saves']} ideas")
         for round_ in range(size["board_saves"]):
             for i, name in enumerate(names):
@@ -174,6 +175,7 @@ def run_boards(work: Path, size: dict[str, int]) -> dict[str, Any]:
                 body = {"text": f"An idea MARK-{marker}", "key": marker}
                 status, _ = rc.service_call("POST", IDEAS, tokens[name], body)
                 assert status == 200, status
+                replies.append(time.perf_counter() - sent)
                 seen = ideas[names[(i + 1) % count]].wait_for(marker)
                 to_ideas.append(None if seen is None else seen - sent)
         out.update(
@@ -182,6 +184,7 @@ def run_boards(work: Path, size: dict[str, int]) -> dict[str, Any]:
             not_shown_within_10_s=lost,
             fragment_fetches=fetches,
             idea_to_group_ms=stats(to_ideas, 1000),
+            idea_added_reply_ms=stats(replies, 1000),
             ideas_not_shown_within_10_s=sum(v is None for v in to_ideas),
             idea_fetches=sum(b.fetches for b in ideas.values()),
             board_errors=sorted({e for b in boards for e in b.errors}),
