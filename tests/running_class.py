@@ -6,14 +6,17 @@ shared: each test uses learners of its own, so tests stay independent.
 
 from __future__ import annotations
 
+import http.cookiejar
 import itertools
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +30,13 @@ from peerkit.hub.hub_config import ClassPlan
 ADMIN_SERVICE = "test-admin"
 SERVICE_SCOPE = f"access:services!service={api.SERVICE_NAME}"
 _names = itertools.count(1)
+
+
+class Stay(urllib.request.HTTPRedirectHandler):
+    """Redirects are not followed: a 3xx comes back as an HTTPError with its Location."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def free_port() -> int:
@@ -114,6 +124,50 @@ class RunningClass:
             assert status == 201, (status, data)
             self._tokens[key] = data["token"]
         return self._tokens[key]
+
+    def start_server(self, name: str) -> None:
+        """``name``'s own server, started as the hub starts one at sign-in; waits until ready."""
+        self.ensure_user(name)
+        status, data = self.call("POST", f"/hub/api/users/{name}/server", self.admin_token, {})
+        assert status in (201, 202), (status, data)
+
+        def ready() -> bool:
+            servers = self.call("GET", f"/hub/api/users/{name}", self.admin_token)[1]["servers"]
+            return bool(servers.get("", {}).get("ready"))
+
+        wait_until(ready, timeout=120)
+
+    def stop_server(self, name: str) -> None:
+        """Asks the hub to stop ``name``'s server (it returns before the server has stopped)."""
+        status, data = self.call("DELETE", f"/hub/api/users/{name}/server", self.admin_token)
+        assert status in (202, 204), (status, data)
+
+    def signed_in(self, name: str) -> http.cookiejar.CookieJar:
+        """The cookies a browser holds once ``name`` (a demo account) has signed in at the hub.
+
+        Over plain HTTP, as the login form posts; the landing page is not followed, so no
+        server is started. The boards and servers then sign in through the hub's OAuth
+        with these cookies, as a browser's redirects do.
+        """
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), Stay())
+        with opener.open(self.plan.url + "/hub/login", timeout=30) as response:
+            page = response.read().decode()
+        found = re.search(r'name="_xsrf" value="([^"]+)"', page)
+        assert found, "the hub's login form has no XSRF token"
+        form = {"username": name, "password": self.classroom.passwords()[name], "_xsrf": found[1]}
+        request = urllib.request.Request(
+            self.plan.url + "/hub/login?next=%2Fhub%2Fhome", method="POST",
+            data=urllib.parse.urlencode(form).encode(),
+        )  # fmt: skip
+        try:
+            opener.open(request, timeout=30).close()
+            raise AssertionError("signing in did not redirect")
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            assert exc.code == 302, exc.code
+        assert any(c.name == "jupyterhub-hub-login" for c in jar), "not signed in"
+        return jar
 
     def store_for(self, name: str) -> ServiceStore:
         return ServiceStore(self.plan.service_url, self.token_for(name))

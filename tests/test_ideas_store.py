@@ -53,6 +53,34 @@ def test_names_withdrawing_and_hiding(database) -> None:
     assert [i.text for i in store.ideas(bob, [tuesday], S, B)] == ["Tuesday's idea"]
 
 
+def test_a_withdrawn_idea_stays_withdrawn(database) -> None:
+    """Hiding it would show a facilitator again what its contributor took back."""
+    store, running = database
+    alice, fran = people(running, "alice", "fran")
+    [monday] = people(running, "monday")
+    [idea] = store.add_idea(alice, [monday], S, B, "Taken back at once", key="k")
+    store.withdraw_idea(alice, idea)
+    with pytest.raises(NoSuchIdea):
+        store.hide_idea(fran, [monday], idea, "Hidden after it was withdrawn")
+    # A hiding recorded after the withdrawal anyway (as the store once allowed) brings
+    # nothing back: taken off the board is for good.
+    conn = store.engine.connect().execution_options(
+        **{LEARNER_OPTION: fran, COHORTS_OPTION: [monday]}
+    )
+    with conn, conn.begin():
+        conn.execute(
+            text(
+                "INSERT INTO idea_changes (idea, learner, cohort, kind, reason, author, changed_at)"
+                " VALUES (:i, :l, :c, 'hidden', 'why', :a, CURRENT_TIMESTAMP)"
+            ),
+            {"i": idea, "l": alice, "c": monday, "a": fran},
+        )
+    assert store.ideas(fran, [monday], S, B, facilitating=True) == []
+    assert store.ideas(alice, [monday], S, B) == []
+    [own] = store.own_ideas(alice)
+    assert own.withdrawn and not own.hidden and own.reason == ""
+
+
 def test_postgres_keeps_a_boards_ideas_within_its_group(database) -> None:
     store, running = database
     if running is None:

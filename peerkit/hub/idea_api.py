@@ -6,7 +6,8 @@ method      path (under ``api.PREFIX``)     what
 GET         ``ideas/S/E``                   ``{"ideas": [...], "facilitating": bool}``
 POST        ``ideas/S/E``                   body ``{"text", "named", "key"}``; ``{"ids"}``
 DELETE      ``ideas/S/E/ID``                withdraw one's own idea
-POST        ``ideas/S/E/ID/hide``           a facilitator, body ``{"reason"}``
+POST        ``ideas/S/E/ID/hide``           a facilitator, body ``{"reason"}`` (404 for
+                                            an idea its contributor withdrew)
 GET         ``ideas/S/E/events``            server-sent ``changed`` events
 GET         ``ideas``                       every idea the asker added: ``{"ideas"}``
 ==========  ==============================  =========================================

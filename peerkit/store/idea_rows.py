@@ -87,10 +87,12 @@ def _read(
         .group_by(changes.c.idea)
     )
     last = {row.idea: row for row in conn.execute(select(changes).where(changes.c.id.in_(newest)))}
+    gone = _withdrawn(conn, [row.id for row in rows])
     shown = []
     for row in rows:
         change = last.get(row.id)
-        kind = change.kind if change is not None else ""
+        # Taken off the board is for good, whatever was recorded after it.
+        kind = WITHDRAWN if row.id in gone else change.kind if change is not None else ""
         mine = row.learner == viewer
         if kind == WITHDRAWN and not withdrawn:
             continue
@@ -120,10 +122,12 @@ def record(
 ) -> tuple[str, str, str, str]:
     """Record ``kind`` for the idea where ``only`` allows; its (learner, cohort, session, board).
 
-    Raises NoSuchIdea when the idea is not there, or not this person's to change.
+    Raises NoSuchIdea when the idea is not there, or not this person's to change; or
+    when it is to be hidden but its contributor took it off the board (withdrawn is
+    for good: hiding it would show it to the facilitators again).
     """
     row = conn.execute(select(ideas).where(ideas.c.id == idea, only)).first()
-    if row is None:
+    if row is None or (kind == HIDDEN and _withdrawn(conn, [idea])):
         raise NoSuchIdea("That idea is not one you can change.")
     conn.execute(
         changes.insert().values(
@@ -132,3 +136,9 @@ def record(
         )
     )  # fmt: skip
     return row.learner, row.cohort, row.session, row.board
+
+
+def _withdrawn(conn: Connection, among: list[int]) -> set[int]:
+    """Which of these ideas their contributor has taken off the board."""
+    query = select(changes.c.idea).where(changes.c.idea.in_(among), changes.c.kind == WITHDRAWN)
+    return {int(idea) for idea in conn.execute(query).scalars()}

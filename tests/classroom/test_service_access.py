@@ -9,17 +9,17 @@ not made by A. The counts are written to test-artifacts/service-access.json.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from peerkit.hub import api
+from tests.browser.conftest import ARTIFACTS
 
 S, E = "m1s1", "my-hopes"
 CANARY = "CANARY-a-private-reflection-5d1e"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _endpoints(victim: str) -> list[tuple[str, str, object]]:
-    """Every endpoint, with bodies and queries that try to name the victim."""
+def answer_endpoints(victim: str) -> list[tuple[str, str, object]]:
+    """Every endpoint of answers and their sharing, with bodies and queries that try to
+    name the victim (tests/classroom/test_access_sweep.py tries them too)."""
     body = {"value": "overwritten by someone else", "base": None, "learner": victim}
     return [
         ("GET", "whoami", None),
@@ -72,7 +72,7 @@ def test_no_one_but_the_learner_reaches_their_answers(running_class) -> None:
     }
     tried, violations = 0, []
     for who, token in callers.items():
-        for method, path, body in _endpoints(alice):
+        for method, path, body in answer_endpoints(alice):
             for route in ("direct", "proxy"):
                 tried += 1
                 if route == "direct":
