@@ -9,33 +9,21 @@ import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-from peerkit.course.data import load_course
 from peerkit.errors import CourseDataError
 from peerkit.outputs.guide import guide_html
 from peerkit.outputs.slides import slides_html
-from peerkit.outputs.source import ExercisePart, Figure, Markdown, read_module
+from peerkit.outputs.source import ExercisePart, Figure, Markdown
 from peerkit.outputs.workbook import workbook_html
 from peerkit.pictures.figures import FIGURES, figure_caption, figure_html
 from peerkit.pictures.svg import figure_svg, text
+from tests.test_outputs import NOTEBOOKS, course, modules
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+__all__ = ["course", "modules"]  # the fixtures, used by name
 SVG = "{http://www.w3.org/2000/svg}"
 SHAPES = {f"{SVG}{tag}" for tag in ("circle", "ellipse", "rect", "polygon", "path")}
-
-
-@pytest.fixture(scope="module")
-def course():
-    return load_course(ROOT / "content" / "course.yaml")
-
-
-@pytest.fixture(scope="module")
-def modules(course):
-    return {m.number: read_module(course, m.number, NOTEBOOKS) for m in course.modules}
 
 
 def parts(modules, session_id):

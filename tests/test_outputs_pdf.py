@@ -17,9 +17,10 @@ import pytest
 from peerkit.cli import main
 from peerkit.course.data import load_course
 from peerkit.outputs.source import read_module
+from tests.browser.conftest import browser
 from tests.test_outputs import NOTEBOOKS, ROOT, course_copy, flat, note_segments
 
-__all__ = ["course_copy"]  # the fixture, used by name
+__all__ = ["browser", "course_copy"]  # the fixtures, used by name
 
 TOOLS = ("pdftotext", "pdfinfo")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -124,92 +125,84 @@ def test_a_missing_chromium_is_explained(course_copy, capsys, monkeypatch):
     assert not Path("x.pdf").exists()
 
 
-def test_a_deck_is_presented_by_keyboard_and_fetches_nothing(course_copy, capsys):
-    from playwright.sync_api import sync_playwright
-
+def m2s1_deck(course_copy) -> Path:
+    """Module 2 Session 1's slides, built into the copy of the course."""
     assert main(["build", "slides", "--session", "m2s1"]) == 0
-    deck = next((course_copy.parent / "peerkit-build" / "slides").glob("module-2-01-*.html"))
+    return next((course_copy.parent / "peerkit-build" / "slides").glob("module-2-01-*.html"))
+
+
+def test_a_deck_is_presented_by_keyboard_and_fetches_nothing(course_copy, capsys, browser):
+    deck = m2s1_deck(course_copy)
     requested: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(deck.as_uri())
-            total = page.locator("section.slide").count()
-            counter = page.locator(".counter")
-            assert counter.text_content() == f"Slide 1 of {total}"
-            assert page.locator("section.slide:visible").count() == 1
-            assert page.locator("h1:visible").text_content().startswith("Session 1: Explore")
-            page.keyboard.press("ArrowRight")
-            assert counter.text_content() == f"Slide 2 of {total}"
-            assert page.url.endswith("#2")
-            assert page.locator(".notes:visible").count() == 0
-            page.keyboard.press("n")
-            assert page.locator("[data-notes]").get_attribute("aria-pressed") == "true"
-            page.keyboard.press("Home")
-            assert page.locator(".notes:visible").count() == 1  # the title slide's session plan
-            assert "Session plan" in page.locator(".notes:visible").text_content()
-            page.keyboard.press("End")
-            assert counter.text_content() == f"Slide {total} of {total}"
-            page.get_by_role("button", name="Previous").click()
-            assert counter.text_content() == f"Slide {total - 1} of {total}"
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(deck.as_uri())
+        total = page.locator("section.slide").count()
+        counter = page.locator(".counter")
+        assert counter.text_content() == f"Slide 1 of {total}"
+        assert page.locator("section.slide:visible").count() == 1
+        assert page.locator("h1:visible").text_content().startswith("Session 1: Explore")
+        page.keyboard.press("ArrowRight")
+        assert counter.text_content() == f"Slide 2 of {total}"
+        assert page.url.endswith("#2")
+        assert page.locator(".notes:visible").count() == 0
+        page.keyboard.press("n")
+        assert page.locator("[data-notes]").get_attribute("aria-pressed") == "true"
+        page.keyboard.press("Home")
+        assert page.locator(".notes:visible").count() == 1  # the title slide's session plan
+        assert "Session plan" in page.locator(".notes:visible").text_content()
+        page.keyboard.press("End")
+        assert counter.text_content() == f"Slide {total} of {total}"
+        page.get_by_role("button", name="Previous").click()
+        assert counter.text_content() == f"Slide {total - 1} of {total}"
+    finally:
+        page.close()
     assert requested == [deck.as_uri()]  # nothing from a CDN or anywhere else
 
 
-def test_the_presenter_view_keeps_in_step_with_the_slides(course_copy, capsys):
+def test_the_presenter_view_keeps_in_step_with_the_slides(course_copy, capsys, browser):
     """P opens the presenter view: this slide's notes, the next slide and a clock; either
     window moves both, and nothing is fetched."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     def at(n: int):
         return re.compile(f"^Slide {n} of ")
 
-    assert main(["build", "slides", "--session", "m2s1"]) == 0
-    deck = next((course_copy.parent / "peerkit-build" / "slides").glob("module-2-01-*.html"))
+    deck = m2s1_deck(course_copy)
     requested: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"],
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        context.on("request", lambda request: requested.append(request.url))
+        audience = context.new_page()
+        audience.goto(deck.as_uri())
+        noted = audience.locator("section.slide").evaluate_all(
+            "slides => slides.map(s => !!s.querySelector('.notes:not(.notes-none)'))"
         )
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 720})
-            context.on("request", lambda request: requested.append(request.url))
-            audience = context.new_page()
-            audience.goto(deck.as_uri())
-            noted = audience.locator("section.slide").evaluate_all(
-                "slides => slides.map(s => !!s.querySelector('.notes:not(.notes-none)'))"
-            )
-            first = noted.index(True, 1) + 1  # a slide after the title that has notes
-            audience.goto(f"{deck.as_uri()}#{first}")
-            with audience.expect_popup() as opened:
-                audience.keyboard.press("p")
-            presenter = opened.value
-            presenter.wait_for_load_state()
-            assert "?presenter" in presenter.url
-            expect(presenter.locator(".counter")).to_have_text(f"Slide {first} of {len(noted)}")
-            expect(presenter.locator(".slide.current .notes")).to_be_visible()
-            expect(presenter.locator(".slide.current .notes")).to_contain_text("Speaker notes")
-            expect(presenter.locator(".slide.next")).to_be_visible()
-            expect(presenter.locator(".slide.next")).to_have_attribute("id", f"slide-{first + 1}")
-            expect(presenter.locator(".slide.next .notes")).to_be_hidden()
-            expect(presenter.locator(".timer")).to_have_text(re.compile(r"^Time: \d+ min \d\d s$"))
-            expect(audience.locator(".notes:visible")).to_have_count(0)  # not on the screen
-            presenter.keyboard.press("ArrowRight")
-            expect(audience.locator(".counter")).to_have_text(at(first + 1))
-            audience.keyboard.press("ArrowRight")
-            expect(presenter.locator(".counter")).to_have_text(at(first + 2))
-            presenter.screenshot(path=str(ARTIFACTS / "slides-presenter-view.png"))
-            audience.reload()  # the screen's window is reloaded: the two find each other again
-            expect(audience.locator(".counter")).to_have_text(at(first + 2))
-            presenter.keyboard.press("ArrowLeft")
-            expect(audience.locator(".counter")).to_have_text(at(first + 1))
-        finally:
-            browser.close()
+        first = noted.index(True, 1) + 1  # a slide after the title that has notes
+        audience.goto(f"{deck.as_uri()}#{first}")
+        with audience.expect_popup() as opened:
+            audience.keyboard.press("p")
+        presenter = opened.value
+        presenter.wait_for_load_state()
+        assert "?presenter" in presenter.url
+        expect(presenter.locator(".counter")).to_have_text(f"Slide {first} of {len(noted)}")
+        expect(presenter.locator(".slide.current .notes")).to_be_visible()
+        expect(presenter.locator(".slide.current .notes")).to_contain_text("Speaker notes")
+        expect(presenter.locator(".slide.next")).to_be_visible()
+        expect(presenter.locator(".slide.next")).to_have_attribute("id", f"slide-{first + 1}")
+        expect(presenter.locator(".slide.next .notes")).to_be_hidden()
+        expect(presenter.locator(".timer")).to_have_text(re.compile(r"^Time: \d+ min \d\d s$"))
+        expect(audience.locator(".notes:visible")).to_have_count(0)  # not on the screen
+        presenter.keyboard.press("ArrowRight")
+        expect(audience.locator(".counter")).to_have_text(at(first + 1))
+        audience.keyboard.press("ArrowRight")
+        expect(presenter.locator(".counter")).to_have_text(at(first + 2))
+        presenter.screenshot(path=str(ARTIFACTS / "slides-presenter-view.png"))
+        audience.reload()  # the screen's window is reloaded: the two find each other again
+        expect(audience.locator(".counter")).to_have_text(at(first + 2))
+        presenter.keyboard.press("ArrowLeft")
+        expect(audience.locator(".counter")).to_have_text(at(first + 1))
+    finally:
+        context.close()
     assert requested and all(url.startswith(deck.as_uri()) for url in requested)

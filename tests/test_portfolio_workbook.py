@@ -9,23 +9,19 @@ import re
 
 import pytest
 
-from peerkit.course.data import load_course
 from peerkit.outputs.source import Chime, ExercisePart, read_module
 from peerkit.portfolio.collect import collect_portfolio
 from peerkit.portfolio.render_pdf import portfolio_workbook_html
 from peerkit.portfolio.sample import sample_answers
 from peerkit.store.answer_store import AnswerStore
-from tests.test_outputs import NOTEBOOKS, exercise_html, note_segments, page_text
+from tests.test_outputs import NOTEBOOKS, course, exercise_html, note_segments, page_text
+
+__all__ = ["course"]  # the fixture, used by name
 
 LEARNER = "lee"
 ANSWER = re.compile(r"ANS\[([^\]/]+/[^\]/]+)[^\]]*\]")
 SESSION = re.compile(r'<section class="session" id="([a-z0-9]+)">')
 EXERCISE = re.compile(r'<section class="exercise" aria-label="Exercise: ')
-
-
-@pytest.fixture(scope="module")
-def course():
-    return load_course()
 
 
 @pytest.fixture
