@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from peerkit.serve.compat import VoilaMismatch, check_voila, missing_parts
+from peerkit.serve.compat import GUARDED_HANDLERS, VoilaMismatch, check_voila, missing_parts
 from peerkit.serve.voila_app import (
     CELL_ERROR_MESSAGE,
     CellErrorRedaction,
@@ -78,6 +78,8 @@ def test_the_installed_voila_has_everything_peerkit_uses():
     ("module", "name", "named"),
     [
         ("voila.app", "voila_kernel_manager_factory", "voila.app.voila_kernel_manager_factory"),
+        ("voila.app", "MultiStaticFileHandler", "voila.app.MultiStaticFileHandler"),
+        ("voila.app", "RequestInfoSocketHandler", "voila.app.RequestInfoSocketHandler"),
         (
             "voila.request_info_handler",
             "RequestInfoSocketHandler",
@@ -92,6 +94,37 @@ def test_each_missing_part_is_named(monkeypatch, module, name, named):
     assert named in missing_parts()
     with pytest.raises(VoilaMismatch, match="installed Voilà"):
         check_voila()
+
+
+def test_every_guarded_handler_gets_its_guard_and_keeps_its_own_behaviour():
+    import types
+
+    import voila.app
+    from tornado.websocket import WebSocketHandler
+
+    from peerkit.serve import guards
+
+    module = types.SimpleNamespace(**{name: getattr(voila.app, name) for name in GUARDED_HANDLERS})
+    guards.install(module)
+    for name in GUARDED_HANDLERS:
+        guarded = getattr(module, name)
+        assert issubclass(guarded, getattr(voila.app, name)) and guarded.__name__ == name
+        assert issubclass(guarded, guards.HostChecked)
+        assert issubclass(guarded, guards.OwnKernelsOnly) == issubclass(guarded, WebSocketHandler)
+    assert voila.app.MultiStaticFileHandler is not module.MultiStaticFileHandler  # a copy
+
+
+@pytest.mark.parametrize(
+    ("address", "own"),
+    [("127.0.0.1", True), ("::1", True), ("127.0.0.5", True), ("10.1.2.3", False), ("", False)],
+)
+def test_only_this_machines_addresses_reach_the_request_socket(monkeypatch, address, own):
+    from peerkit.serve.guards import is_own_address
+
+    monkeypatch.delenv("VOILA_APP_IP", raising=False)
+    assert is_own_address(address) is own
+    monkeypatch.setenv("VOILA_APP_IP", "10.1.2.3")
+    assert is_own_address("10.1.2.3")
 
 
 def test_a_pre_heating_manager_without_a_method_is_named(monkeypatch):

@@ -25,6 +25,14 @@ PREHEAT_ENV_NAMES = (
     "VOILA_WS_BASE_URL",
 )
 
+#: Voilà's handlers that peerkit/serve/guards.py replaces, by their names in ``voila.app``.
+GUARDED_HANDLERS = (
+    "TemplateStaticFileHandler",
+    "MultiStaticFileHandler",
+    "AllowListFileHandler",
+    "RequestInfoSocketHandler",
+)
+
 #: What the pre-heating kernel manager must have (voila.voila_kernel_manager).
 MANAGER_METHODS = ("get_pool_size", "get_rendered_notebook", "fill_if_needed")
 
@@ -61,6 +69,11 @@ def missing_parts(*, preheat: bool = True) -> list[str]:
     factory = getattr(app, "voila_kernel_manager_factory", None)
     if not callable(factory):
         missing.append("voila.app.voila_kernel_manager_factory")
+    missing += [
+        f"voila.app.{name}"
+        for name in GUARDED_HANDLERS
+        if not isinstance(getattr(app, name, None), type)
+    ]
     if not preheat:
         return missing
     if callable(factory):

@@ -8,10 +8,11 @@ such a page is served like any page without a pre-heated kernel. That also lets 
 refill wait until the page that used the kernel has loaded (``fill_delay``), instead
 of competing with it for the processor.
 
-Two more things happen here, before Voilà starts: the Voilà internals used here and in
-peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), and Voilà's log line
-for a failing cell is kept from printing the cell (its outputs can hold a learner's
-answers in a widget's text form).
+Three more things happen here, before Voilà starts: the Voilà internals used here and
+in peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers
+without a Host check of their own get one (peerkit/serve/guards.py), and Voilà's log
+line for a failing cell is kept from printing the cell (its outputs can hold a
+learner's answers in a widget's text form).
 
 Run as ``python -m peerkit.serve.voila_app`` with Voilà's own arguments; ``peerkit
 serve`` passes only ``--Voila.config_file_paths`` (the generated configuration).
@@ -101,6 +102,9 @@ def main() -> None:
     for name in ("Voila", "traitlets"):
         logging.getLogger(name).addFilter(CellErrorRedaction())
     app.voila_kernel_manager_factory = ready_pool_factory(app.voila_kernel_manager_factory)
+    from peerkit.serve import guards
+
+    guards.install(app)
     try:
         app.main()
     except VoilaMismatch as exc:
