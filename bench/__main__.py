@@ -75,7 +75,8 @@ def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dic
     pk, no = Server("peerkit", work), baseline("peerkit-no-preheat", work, NO_PREHEAT)
     voila, static = baseline("voila", work, VOILA, "/"), baseline("static", work, STATIC, "/")
     servers = [pk, no, voila, static]
-    pool = len(common.preheat_pools(common.load_course())) - 1  # one per session page
+    # The home, the session open and the one after it (peerkit/serve/warm_pages.py).
+    pool = len(common.preheat_plan_for(common.load_course()).warm(common.NOTEBOOK))
     try:
         for server in servers:
             server.start()

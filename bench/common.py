@@ -27,7 +27,7 @@ from peerkit.course.data import load_course  # noqa: F401
 from peerkit.exercises.autosave import AUTOSAVE_DELAY  # noqa: F401
 from peerkit.portfolio import FORMATS, export_portfolio  # noqa: F401
 from peerkit.portfolio.sample import sample_answers  # noqa: F401
-from peerkit.serve.voila_config import preheat_pools  # noqa: F401
+from peerkit.serve.voila_config import preheat_plan_for  # noqa: F401
 from peerkit.store.answer_store import AnswerStore  # noqa: F401
 
 # One server fixture and one set of Chromium flags, shared with the browser tests.

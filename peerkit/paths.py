@@ -10,6 +10,9 @@ DATABASE_URL_ENV = "PEERKIT_DATABASE_URL"
 SERVICE_URL_ENV = "PEERKIT_SERVICE_URL"
 HOME_ENV = "PEERKIT_HOME"
 DATABASE_FILENAME = "answers.sqlite3"
+#: The course pages that are not sessions, in notebooks/.
+HOME_NOTEBOOK = "index.ipynb"
+MY_DATA_NOTEBOOK = "my-data.ipynb"
 
 
 def data_dir() -> Path:

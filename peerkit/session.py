@@ -17,7 +17,7 @@ from peerkit.exercises.autosave import AUTOSAVE_DELAY
 from peerkit.exercises.base import AnswerSlot, Exercise
 from peerkit.identity import current_learner
 from peerkit.kernel import in_voila, shared_store
-from peerkit.serve.preheat import DeferredBuild, cells_from_open_session, preheating
+from peerkit.serve.preheat import DeferredBuild, cells_from_call, preheating
 from peerkit.store.protocol import Store
 
 EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -236,7 +236,7 @@ def open_session(session_id: str) -> Session:
     if preheating():
         from IPython import get_ipython
 
-        cells = cells_from_open_session(session.info.notebook_path())
+        cells = cells_from_call(session.info.notebook_path())
         session.deferred = DeferredBuild(cells, name=session.id, shell=get_ipython())
     if not in_voila():
         from peerkit.pages.furniture import lab_overview

@@ -132,17 +132,25 @@ def test_the_config_resources_hold_the_support_lines(config):
     assert set(peerkit["sessions"]) == set(course.sessions_by_id)
 
 
-def test_the_config_pre_heats_one_kernel_per_session_page_only(config):
-    assert config.VoilaConfiguration.preheat_kernel is True
-    pools = dict(config.VoilaKernelManager.kernel_pools_config)
-    assert pools.pop("default") == {"pool_size": 0}  # the home and My data pages: never
+def test_the_config_pre_heats_the_home_the_session_to_continue_and_the_next(tmp_path):
+    course = load_course()
     ready = [
         info.notebook
-        for info in load_course().sessions
+        for info in course.sessions
         if not info.planned and info.notebook_path().is_file()
     ]
-    assert sorted(pools) == sorted(ready) and len(ready) >= 17
-    assert all(pool == {"pool_size": 1} for pool in pools.values())
+    assert len(ready) >= 17
+    options = ServeOptions(token=TOKEN, continue_at=ready[3])
+    config = load_config(render_config(voila_settings(course, options, tmp_path)))
+    assert config.VoilaConfiguration.preheat_kernel is True
+    pools = dict(config.VoilaKernelManager.kernel_pools_config)
+    assert pools.pop("default") == {"pool_size": 0}  # My data: never
+    warm = {name for name, pool in pools.items() if pool == {"pool_size": 1}}
+    assert warm == {"index.ipynb", ready[3], ready[4]}
+    assert sorted(pools) == sorted(["index.ipynb", *ready])  # the rest: none for now
+    # What the manager follows from then on (peerkit/serve/warm_pages.py).
+    assert config.PeerkitPreheat.home == "index.ipynb"
+    assert list(config.PeerkitPreheat.sessions) == ready
 
 
 def test_the_config_without_pre_heating(tmp_path):

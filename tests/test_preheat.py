@@ -19,10 +19,12 @@ from peerkit.exercises.reflection import Reflection
 from peerkit.pages.progress_bar import ProgressBar
 from peerkit.serve import preheat
 from peerkit.serve.preheat import (
+    NOT_NEEDED,
     DeferredBuild,
+    NotNeeded,
     RequestNeverComes,
     _wait_for_request,
-    cells_from_open_session,
+    cells_from_call,
 )
 from peerkit.session import Session
 
@@ -71,13 +73,13 @@ def test_cells_counted_from_the_one_that_opens_the_session(tmp_path: Path) -> No
             "session.reflection('b', 'B?')",
         ],
     )
-    assert cells_from_open_session(path) == 3
+    assert cells_from_call(path) == 3
 
 
 def test_a_notebook_without_open_session_is_refused(tmp_path: Path) -> None:
     path = write_notebook(tmp_path / "n.ipynb", ["print('hello')"])
     with pytest.raises(ValueError, match="open_session"):
-        cells_from_open_session(path)
+        cells_from_call(path)
 
 
 def test_every_session_notebook_opens_its_session_in_its_first_code_cell() -> None:
@@ -87,7 +89,7 @@ def test_every_session_notebook_opens_its_session_in_its_first_code_cell() -> No
             continue
         nb = json.loads(path.read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
-        assert cells_from_open_session(path) == len(code), info.id
+        assert cells_from_call(path) == len(code), info.id
 
 
 def test_waits_after_the_last_cell_then_builds_in_order() -> None:
@@ -330,3 +332,38 @@ def test_a_permanent_refusal_stops_waiting_and_names_only_the_status(monkeypatch
     assert isinstance(outcome[0], RequestNeverComes) and outcome[0].status == status
     assert str(outcome[0]) == f"the server answered {status}"
     assert attempts == ["/voila/query/kernel-1"]
+
+
+def test_a_released_kernel_builds_nothing_and_says_so_in_the_log(caplog) -> None:
+    reads: list[str] = []
+    shown: list = []
+
+    def released() -> None:
+        raise NotNeeded
+
+    deferred = DeferredBuild(1, name="m1s2", wait=released, show=shown.append)
+    box = deferred.placeholder(lambda: reads.append("read") or _label("answers"))
+    with caplog.at_level(logging.INFO, logger="peerkit.preheat"):
+        deferred._after_cell()
+    assert reads == [] and box.children == () and shown == []
+    assert caplog.messages[-1] == "m1s2 is no longer kept pre-heated"
+
+
+def test_the_servers_release_message_ends_the_wait_without_a_request(monkeypatch) -> None:
+    from websockets.sync.server import serve
+
+    from tests.browser.server import free_port
+
+    port = free_port()
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-1")
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+    monkeypatch.delenv("VOILA_APP_IP", raising=False)
+    monkeypatch.delenv(NOT_NEEDED, raising=False)
+    with serve(lambda c: c.send(json.dumps({NOT_NEEDED: "1"})), "127.0.0.1", port) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with pytest.raises(NotNeeded):
+            _wait_for_request()
+        server.shutdown()
+    assert NOT_NEEDED not in os.environ

@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from peerkit.serve.compat import GUARDED_HANDLERS, VoilaMismatch, check_voila, missing_parts
+from peerkit.serve.preheat import NOT_NEEDED
 from peerkit.serve.voila_app import (
     CELL_ERROR_MESSAGE,
     CellErrorRedaction,
@@ -176,3 +177,106 @@ def test_request_log_lines_hide_the_token(caplog):
         log_request(handler)
     assert "403 GET /voila/render/index.ipynb?token=[secret]" in caplog.text
     assert "SECRET-TOKEN" not in caplog.text
+
+
+def content(name: str) -> dict:
+    """What a pool's task gives: the kernel, and its notebook's run (here ended)."""
+    run = asyncio.get_running_loop().create_future()
+    run.set_result(None)
+    return {"kernel_id": f"kernel-{name}", "task": run}
+
+
+async def settled() -> None:
+    """Until the callbacks and releases scheduled so far have run (no timing involved)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+class FollowingFakeManager(FakeVoilaManager):
+    """The fake, plus what following needs: Voilà's config, pools config and fill/shutdown."""
+
+    def __init__(self, pools: dict[str, list], config: dict) -> None:
+        super().__init__(pools)
+        self.config = config
+        self.kernel_pools_config = {name: {"pool_size": 1} for name in pools}
+        self.filled: list[str] = []
+        self.stopped: list[str] = []
+
+    def fill_if_needed(self, notebook_name: str) -> None:
+        self.filled.append(notebook_name)
+
+    async def shutdown_kernel(self, kernel_id: str) -> None:
+        self.stopped.append(kernel_id)
+
+
+def test_the_pools_follow_the_learner_to_the_next_session_and_let_the_rest_go():
+    from peerkit.serve.warm_pages import SECTION
+
+    pages = ["index.ipynb", "s1.ipynb", "s2.ipynb", "s3.ipynb", "s4.ipynb"]
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+
+        def ready(name: str) -> asyncio.Future:
+            future = loop.create_future()
+            future.set_result(content(name))
+            return future
+
+        starting = loop.create_future()
+        pools = {"index.ipynb": [ready("index")], "s1.ipynb": [ready("s1")]}
+        pools["s2.ipynb"] = [starting]
+        config = {SECTION: {"home": pages[0], "sessions": pages[1:]}}
+        manager_class = ready_pool_factory(lambda base, preheat, *a, **k: FollowingFakeManager)(
+            object, True, 1
+        )
+        manager = manager_class(pools, config)
+        assert manager.get_pool_size("index.ipynb") == 1  # the home: nothing moves
+        assert manager.filled == [] and manager.stopped == []
+        manager.get_pool_size("s3.ipynb")  # the learner jumps to session 3
+        assert sorted(manager.filled) == ["index.ipynb", "s3.ipynb", "s4.ipynb"]
+        sizes = {name: pool["pool_size"] for name, pool in manager.kernel_pools_config.items()}
+        assert sizes == {
+            "index.ipynb": 1,
+            "s1.ipynb": 0,
+            "s2.ipynb": 0,
+            "s3.ipynb": 1,
+            "s4.ipynb": 1,
+        }
+        await settled()
+        assert manager.stopped == ["kernel-s1"]  # s2's is still starting
+        starting.set_result(content("s2"))
+        await settled()
+        assert manager.stopped == ["kernel-s1", "kernel-s2"]  # stopped once started
+        assert manager._pools["s1.ipynb"] == manager._pools["s2.ipynb"] == []
+        # Each was told first that no learner is coming (its last cell waits for one).
+        from voila.request_info_handler import RequestInfoSocketHandler
+
+        told = RequestInfoSocketHandler._cache
+        assert told.pop("kernel-s1") == told.pop("kernel-s2") == {NOT_NEEDED: "1"}
+        manager.get_pool_size("s3.ipynb")  # asked again: already followed
+        assert len(manager.filled) == 3
+
+    asyncio.run(scenario())
+
+
+def test_a_kernel_handed_to_a_page_is_never_shut_down_by_following():
+    from peerkit.serve.warm_pages import SECTION
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        starting = loop.create_future()
+        config = {
+            SECTION: {"home": "index.ipynb", "sessions": ["s1.ipynb", "s2.ipynb", "s3.ipynb"]}
+        }
+        manager_class = ready_pool_factory(lambda base, preheat, *a, **k: FollowingFakeManager)(
+            object, True, 1
+        )
+        manager = manager_class({"s1.ipynb": [starting]}, config)
+        manager.get_pool_size("s3.ipynb")  # s1 leaves the warm set while still starting
+        manager.kernel_pools_config["s1.ipynb"]["pool_size"] = 0
+        manager._pools["s1.ipynb"].remove(starting)  # ...and a page took it meanwhile
+        starting.set_result(content("s1"))
+        await settled()
+        assert manager.stopped == []
+
+    asyncio.run(scenario())

@@ -11,6 +11,7 @@ are in ``peerkit/serve/voila_config.py``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import secrets
 import shutil
@@ -37,6 +38,7 @@ from peerkit.serve.voila_config import (
     ServeOptions,
     _url_host,
     connect_ip,
+    continue_notebook,
     course_url,
     make_runtime_dir,
     trust_notebooks,
@@ -71,6 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     course = load_course()
+    if options.preheat:
+        options = dataclasses.replace(options, continue_at=continue_notebook(course))
     runtime = make_runtime_dir()
     try:
         trust_notebooks(paths.notebooks_dir(), runtime)

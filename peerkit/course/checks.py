@@ -7,13 +7,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from peerkit import paths
 from peerkit.course.data import Course, load_course
 from peerkit.course.notebooks import exercises, read_notebook, session_id
 from peerkit.errors import CourseDataError
 
-HOME_NOTEBOOK = "index.ipynb"
+HOME_NOTEBOOK = paths.HOME_NOTEBOOK
 #: Course-wide pages that are not sessions and so are not listed in course.yaml.
-COURSE_PAGES = frozenset({HOME_NOTEBOOK, "my-data.ipynb"})
+COURSE_PAGES = frozenset({HOME_NOTEBOOK, paths.MY_DATA_NOTEBOOK})
 #: Jupyter's slideshow cell types (``metadata.slideshow.slide_type``); ``peerkit build slides``.
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 IMAGE_MD = re.compile(r"!\[(?P<alt>[^\]]*)\]\([^)]*\)")

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from peerkit import paths
 from peerkit.course.answer_ids import NAME_EXERCISE, PROFILE_SESSION
 from peerkit.course.data import Course, ModuleInfo, SessionInfo, load_course
 from peerkit.course.progress import SessionProgress, course_progress, module_totals, next_session
@@ -14,7 +15,7 @@ from peerkit.identity import current_learner
 from peerkit.pages.furniture import style_html
 from peerkit.pages.templating import macros
 
-MY_DATA_PAGE = "my-data.ipynb"
+MY_DATA_PAGE = paths.MY_DATA_NOTEBOOK
 TEMPLATE = "pages/home.html.j2"
 
 
@@ -85,10 +86,32 @@ def course_home(root: Path | None = None) -> Any:
 
     In Voilà links live in HTML widgets, which navigate like plain links (the
     notebook output renderer would open them in new tabs). In JupyterLab they are
-    HTML outputs, whose relative links open notebooks for the facilitator.
+    HTML outputs, whose relative links open notebooks for the facilitator. In a
+    pre-heated kernel the page is built only once a learner asks for it, so that the
+    progress, the name and the CHIME readings are read then (peerkit/serve/preheat.py).
     """
+    from IPython.display import display
+
+    from peerkit.kernel import in_voila
+    from peerkit.serve.preheat import DeferredBuild, cells_from_call, preheating
+
+    if in_voila() and preheating():
+        import ipywidgets as widgets
+        from IPython import get_ipython
+
+        cells = cells_from_call(paths.notebooks_dir() / paths.HOME_NOTEBOOK, "course_home")
+        deferred = DeferredBuild(cells, name="home", shell=get_ipython())
+        parts = lambda: widgets.VBox([getattr(p, "view", p) for p in home_parts(root)])  # noqa: E731
+        display(deferred.placeholder(parts))
+        return
+    for part in home_parts(root):
+        display(part)
+
+
+def home_parts(root: Path | None = None) -> list[Any]:
+    """What the home shows, in order: widgets in Voilà, HTML outputs elsewhere."""
     import ipywidgets as widgets
-    from IPython.display import HTML, display
+    from IPython.display import HTML
 
     from peerkit.course.answer_ids import CHIME_EXERCISE, CHIME_SESSION
     from peerkit.exercises.base import AnswerSlot
@@ -100,20 +123,24 @@ def course_home(root: Path | None = None) -> Any:
     store = shared_store()
     learner = current_learner()
     progress = course_progress(course, store, learner, root)
+    voila = in_voila()
 
-    def show_html(html: str) -> None:
-        display(widgets.HTML(html) if in_voila() else HTML(html))
+    def html(text: str) -> Any:
+        return widgets.HTML(text) if voila else HTML(text)
 
-    if not in_voila():
-        display(HTML(style_html()))
-    name = ShortText(
-        AnswerSlot(store, learner, PROFILE_SESSION, NAME_EXERCISE),
-        "Your name on this course (as you would like to be greeted)",
+    parts: list[Any] = [] if voila else [HTML(style_html())]
+    parts.append(
+        ShortText(
+            AnswerSlot(store, learner, PROFILE_SESSION, NAME_EXERCISE),
+            "Your name on this course (as you would like to be greeted)",
+        )
     )
-    display(name)
-    show_html(continue_html(course, progress))
+    parts.append(html(continue_html(course, progress)))
     if boards := boards_html(store):
-        show_html(boards)
-    show_html(home_html(course, progress))
-    show_html(str(macros(TEMPLATE).chime_intro()))
-    display(ChimeWheel(AnswerSlot(store, learner, CHIME_SESSION, CHIME_EXERCISE), "My CHIME wheel"))
+        parts.append(html(boards))
+    parts.append(html(home_html(course, progress)))
+    parts.append(html(str(macros(TEMPLATE).chime_intro())))
+    parts.append(
+        ChimeWheel(AnswerSlot(store, learner, CHIME_SESSION, CHIME_EXERCISE), "My CHIME wheel")
+    )
+    return parts

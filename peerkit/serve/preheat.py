@@ -56,8 +56,8 @@ def preheating() -> bool:
     return os.environ.get(PREHEAT_ENV) == "True"
 
 
-def cells_from_open_session(path: Path) -> int:
-    """How many code cells Voilà will run from the one calling ``open_session`` on.
+def cells_from_call(path: Path, function: str = "open_session") -> int:
+    """How many code cells Voilà will run from the one calling ``function`` on.
 
     Counts that cell and every later one with code in it (Voilà skips empty cells).
     """
@@ -71,12 +71,12 @@ def cells_from_open_session(path: Path) -> int:
     ]
     sources = [source for source in sources if source.strip()]
     for index, source in enumerate(sources):
-        if _calls_open_session(source):
+        if _calls(source, function):
             return len(sources) - index
-    raise ValueError(f"{path.name} has no code cell that calls open_session.")
+    raise ValueError(f"{path.name} has no code cell that calls {function}.")
 
 
-def _calls_open_session(source: str) -> bool:
+def _calls(source: str, function: str) -> bool:
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -85,9 +85,18 @@ def _calls_open_session(source: str) -> bool:
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name == "open_session":
+            if name == function:
                 return True
     return False
+
+
+#: The key of the request ``peerkit serve`` sends a pre-heated kernel that no learner
+#: will use (its page left the pages kept warm): the kernel then builds nothing.
+NOT_NEEDED = "PEERKIT_NOT_NEEDED"
+
+
+class NotNeeded(Exception):
+    """No learner is coming for this pre-heated kernel (peerkit/serve/warm_pages.py)."""
 
 
 class RequestNeverComes(Exception):
@@ -179,6 +188,9 @@ class DeferredBuild:
             LOG.info("%s is pre-heated; waiting for a learner to open it", self.name)
         try:
             self._wait()
+        except NotNeeded:
+            LOG.info("%s is no longer kept pre-heated", self.name)
+            return
         except RequestNeverComes as exc:
             # Not built now: answers read before the learner's request could be older
             # than ones saved since, and the next keystroke would save over those.
@@ -246,7 +258,7 @@ def _wait_for_request() -> None:
     late in trials here, this one within a few ms; and it retries instead of giving
     up when the server is not listening yet, which would show answers read too early.
     A refusal that retrying cannot mend (403, 404, ...) raises
-    :class:`RequestNeverComes` with the status only.
+    :class:`RequestNeverComes` with the status only; a release raises :class:`NotNeeded`.
     """
     import time
 
@@ -268,8 +280,11 @@ def _wait_for_request() -> None:
             time.sleep(0.5)
         except (OSError, TimeoutError, WebSocketException):
             time.sleep(0.5)
+    request = json.loads(info)
+    if NOT_NEEDED in request:
+        raise NotNeeded
     env = os.environ
-    for key, value in json.loads(info).items():
+    for key, value in request.items():
         env[key] = value
 
 

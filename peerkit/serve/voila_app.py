@@ -8,6 +8,9 @@ such a page is served like any page without a pre-heated kernel. That also lets 
 refill wait until the page that used the kernel has loaded (``fill_delay``), instead
 of competing with it for the processor.
 
+The pools also follow the learner: only the home, the session they are on and the
+one after it keep a pre-heated kernel (peerkit/serve/warm_pages.py says why).
+
 Three more things happen here, before Voilà starts: the Voilà internals used here and
 in peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers
 without a Host check of their own get one (peerkit/serve/guards.py), and Voilà's log
@@ -21,12 +24,18 @@ serve`` passes only ``--Voila.config_file_paths`` (the generated configuration).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from peerkit.serve.compat import VoilaMismatch, check_voila, mismatch_message
+from peerkit.serve.preheat import NOT_NEEDED
+from peerkit.serve.warm_pages import preheat_plan
+
+#: How long a released pre-heated kernel gets to finish its notebook before it is stopped.
+RELEASE_SECONDS = 30.0
 
 #: Voilà's message when a cell fails; its argument is the whole cell, outputs included.
 CELL_ERROR_MESSAGE = "Error at server while executing cell: %r"
@@ -46,6 +55,8 @@ def ready_pool_factory(original: Any) -> Any:
 
         class ReadyPoolKernelManager(manager):
             def __init__(self, *a: Any, **kw: Any) -> None:
+                self._current = ""
+                self._stopping: set[asyncio.Future[Any]] = set()
                 super().__init__(*a, **kw)
                 if not isinstance(getattr(self, "_pools", None), dict):
                     raise VoilaMismatch(
@@ -53,7 +64,57 @@ def ready_pool_factory(original: Any) -> Any:
                     )
 
             def get_pool_size(self, notebook_name: str) -> int:
+                # Voilà's page handler asks this first, once for each page asked for.
+                self._follow(notebook_name)
                 return sum(1 for task in self._pools.get(notebook_name, []) if _ready(task))
+
+            def _follow(self, notebook_name: str) -> None:
+                """Keep pre-heated the pages a learner on ``notebook_name`` opens next."""
+                plan = preheat_plan(getattr(self, "config", {}))
+                if notebook_name not in plan.sessions or notebook_name == self._current:
+                    return
+                self._current = notebook_name
+                warm = plan.warm(notebook_name)
+                pools_config = getattr(self, "kernel_pools_config", {})
+                for name in [*plan.pages(), *self._pools]:
+                    pools_config[name] = {
+                        **pools_config.get(name, {}),
+                        "pool_size": int(name in warm),
+                    }
+                for name in plan.pages():
+                    if name in warm:
+                        self.fill_if_needed(notebook_name=name)
+                    else:
+                        for task in list(self._pools.get(name, [])):
+                            task.add_done_callback(lambda t, n=name: self._drop(n, t))
+
+            def _drop(self, notebook_name: str, task: asyncio.Future[Any]) -> None:
+                """Let a pre-heated kernel go whose page is no longer likely to be opened."""
+                pool = self._pools.get(notebook_name, [])
+                if not _ready(task) or task not in pool:  # failed, or handed to a page
+                    return
+                if self.kernel_pools_config.get(notebook_name, {}).get("pool_size"):
+                    return  # back in the warm set meanwhile
+                pool.remove(task)  # no page can be given it from now on
+                stopping = asyncio.ensure_future(self._release(task.result()))
+                self._stopping.add(stopping)
+                stopping.add_done_callback(self._stopping.discard)
+
+            async def _release(self, content: dict[str, Any]) -> None:
+                """Tell the kernel no learner is coming, let its notebook end, shut it down.
+
+                Shut down while its last cell waits for the learner, the kernel would
+                die mid-cell and fill the log with errors.
+                """
+                from voila.request_info_handler import RequestInfoSocketHandler
+
+                kernel_id = content["kernel_id"]
+                RequestInfoSocketHandler.send_updates(
+                    {"kernel_id": kernel_id, "payload": {NOT_NEEDED: "1"}}
+                )
+                with contextlib.suppress(Exception):  # ended, failed or slow: stop it anyway
+                    await asyncio.wait_for(asyncio.shield(content["task"]), RELEASE_SECONDS)
+                await self.shutdown_kernel(kernel_id)
 
             async def get_rendered_notebook(self, notebook_name: str, *a: Any, **kw: Any):
                 # Voilà takes the first kernel in the pool: make it a ready one.

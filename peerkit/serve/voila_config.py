@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from peerkit import paths
 from peerkit.serve.preheat import LOG_LEVEL_ENV
+from peerkit.serve.warm_pages import SECTION, PreheatPlan
 
 if TYPE_CHECKING:
     from peerkit.course.data import Course
@@ -34,7 +35,7 @@ TOKEN_ENV = "PEERKIT_TOKEN"
 #: The server's log level, for the kernels' own lines (peerkit/serve/preheat.py).
 LOG_LEVELS = ("WARNING", "INFO", "DEBUG")
 CONFIG_NAME = "voila.py"
-HOME_NOTEBOOK = "index.ipynb"
+HOME_NOTEBOOK = paths.HOME_NOTEBOOK
 READY_TIMEOUT_SECONDS = 120
 
 #: A kernel with no page connected and nothing running for this long is shut down.
@@ -83,20 +84,38 @@ class ServeOptions:
     allow_hosts: tuple[str, ...] = ()
     preheat: bool = True
     log_level: str = "WARNING"
+    #: The session page to pre-heat with the home at start-up (``continue_notebook``).
+    continue_at: str | None = None
 
 
-def preheat_pools(course: Course) -> dict[str, dict[str, int]]:
-    """Voilà's kernel pools: one pre-heated kernel for each session notebook.
+def preheat_plan_for(course: Course) -> PreheatPlan:
+    """The home and every written session page, in course order (My data is not kept warm)."""
+    sessions = tuple(
+        info.notebook
+        for info in course.sessions
+        if not info.planned and info.notebook_path().is_file()
+    )
+    return PreheatPlan(HOME_NOTEBOOK, sessions)
 
-    The course home and My data pages are not pre-heated: they show progress and
-    stored data as they are when the page is asked for (peerkit/serve/preheat.py explains
-    how session pages manage it).
-    """
-    pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
-    for info in course.sessions:
-        if not info.planned and info.notebook_path().is_file():
-            pools[info.notebook] = {"pool_size": 1}
-    return pools
+
+def continue_notebook(course: Course) -> str | None:
+    """The session the course home's "Continue" link points to now (None: none, or unknown)."""
+    from peerkit.course.progress import course_progress, next_session
+    from peerkit.identity import current_learner
+    from peerkit.store.backends import open_store
+
+    try:
+        store = open_store()
+        try:
+            info = next_session(course, course_progress(course, store, current_learner()))
+        finally:
+            store.close()
+    except Exception as exc:  # the pages still work; only the first visit is slower
+        logging.getLogger("peerkit").warning(
+            "peerkit serve could not read where to continue (%s)", type(exc).__name__
+        )
+        return None
+    return info.notebook if info is not None else None
 
 
 def is_loopback(ip: str) -> bool:
@@ -242,6 +261,7 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
         ),
     ]
     if options.preheat:
+        plan = preheat_plan_for(course)
         settings += [
             Setting(
                 "VoilaConfiguration",
@@ -252,8 +272,22 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             Setting(
                 "VoilaKernelManager",
                 "kernel_pools_config",
-                preheat_pools(course),
-                "One pre-heated kernel per session page; none for the home and My data.",
+                plan.pools(options.continue_at),
+                "Pre-heated now: the home, the session to continue and the one after it "
+                "(peerkit/serve/warm_pages.py); about 55 MB each.",
+            ),
+            Setting(
+                SECTION,
+                "home",
+                plan.home,
+                "Always kept pre-heated: every visit starts at the course home.",
+            ),
+            Setting(
+                SECTION,
+                "sessions",
+                list(plan.sessions),
+                "Session pages in course order: opening one pre-heats it again and the one "
+                "after it, and lets the others' pre-heated kernels go.",
             ),
             Setting(
                 "VoilaKernelManager",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
 
+from playwright.sync_api import expect
+
+from peerkit import paths
+from peerkit.course.answer_ids import NAME_EXERCISE, PROFILE_SESSION
 from peerkit.course.data import load_course
 from peerkit.course.notebooks import exercise_ids
 from peerkit.store.answer_store import AnswerStore
@@ -13,6 +18,7 @@ from peerkit.store.answer_store import AnswerStore
 from .learner import open_session
 
 SESSION = "m1s9"
+HOME = paths.HOME_NOTEBOOK
 EXERCISE = "hope-message"
 
 
@@ -36,7 +42,13 @@ def _wait_for_idle_preheated_kernel(server, session_id: str, notebook: str) -> N
 
 
 def test_answer_saved_after_pre_heating_is_shown(course_server, page, artifacts):
-    info = load_course().session(SESSION)
+    course = load_course()
+    info = course.session(SESSION)
+    # The learner is on the session before: the next one is pre-heated for them.
+    before = course.session("m1s8")
+    open_session(
+        page, course_server.page_url(before.notebook), len(exercise_ids(before.notebook_path()))
+    )
     _wait_for_idle_preheated_kernel(course_server, SESSION, info.notebook)
     handed_before = _log_count(course_server, f"for {info.notebook}")
 
@@ -57,3 +69,18 @@ def test_answer_saved_after_pre_heating_is_shown(course_server, page, artifacts)
     page.screenshot(path=str(artifacts / "preheated-page.png"), full_page=False)
     # The page was served by the pre-heated kernel, not by one started for it.
     assert _log_count(course_server, f"for {info.notebook}") == handed_before + 1
+
+
+def test_the_pre_heated_home_shows_the_name_as_it_is_now(course_server, page, artifacts):
+    _wait_for_idle_preheated_kernel(course_server, "home", HOME)
+    handed_before = _log_count(course_server, f"for {HOME}")
+    name = f"Sam {uuid.uuid4().hex[:6]}"
+    # Saved after the home's kernel ran its notebook (from another page, say).
+    with AnswerStore(f"sqlite:///{course_server.database}") as store:
+        store.save(course_server.learner, PROFILE_SESSION, NAME_EXERCISE, name)
+    page.goto(course_server.page_url(HOME))
+    page.wait_for_selector(".peerkit-home")
+    box = page.get_by_role("textbox", name=re.compile("^Your name on this course"))
+    expect(box).to_have_value(name)
+    page.screenshot(path=str(artifacts / "preheated-home.png"), full_page=False)
+    assert _log_count(course_server, f"for {HOME}") == handed_before + 1

@@ -54,9 +54,9 @@ def _refusal(server: CourseServer, path: str, host: str = "127.0.0.1") -> int:
     # The connection goes to this server whatever the address's host, which becomes the
     # Host header (as a DNS-rebinding page's would): one Host header, not two.
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=30)
-    with pytest.raises(InvalidStatus) as refused:
-        with connect(f"ws://{host}:{server.port}{path}", sock=sock, open_timeout=30):
-            pass
+    address = f"ws://{host}:{server.port}{path}"
+    with pytest.raises(InvalidStatus) as refused, connect(address, sock=sock, open_timeout=30):
+        pass
     return refused.value.response.status_code
 
 
