@@ -280,3 +280,20 @@ def test_a_kernel_handed_to_a_page_is_never_shut_down_by_following():
         assert manager.stopped == []
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("path", "hashed"),
+    [
+        ("/voila/labextensions/x/static/704.6a820cc839aca480.js", True),
+        ("/voila/labextensions/x/static/remoteEntry.c8c9eed2cdefdeac.js", True),
+        ("/voila/labextensions/anywidget/static/main.15ebcf03.js", True),
+        ("/voila/labextensions/x/static/style.js", False),
+        ("/voila/labextensions/x/package.json", False),
+        ("/voila/labextensions/x/static/deadbeef.js", False),  # no hash between dots
+    ],
+)
+def test_only_files_named_by_their_content_hash_are_cached_for_good(path, hashed):
+    from peerkit.serve.caching import is_hashed
+
+    assert is_hashed(path) is hashed

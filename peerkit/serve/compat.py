@@ -32,6 +32,8 @@ GUARDED_HANDLERS = (
     "AllowListFileHandler",
     "RequestInfoSocketHandler",
 )
+#: The handler of the extensions' files, which peerkit/serve/caching.py extends.
+REPLACED_HANDLERS = (*GUARDED_HANDLERS, "FileFindHandler")
 
 #: What the pre-heating kernel manager must have (voila.voila_kernel_manager).
 MANAGER_METHODS = ("get_pool_size", "get_rendered_notebook", "fill_if_needed")
@@ -71,7 +73,7 @@ def missing_parts(*, preheat: bool = True) -> list[str]:
         missing.append("voila.app.voila_kernel_manager_factory")
     missing += [
         f"voila.app.{name}"
-        for name in GUARDED_HANDLERS
+        for name in REPLACED_HANDLERS
         if not isinstance(getattr(app, name, None), type)
     ]
     if not preheat:

@@ -11,9 +11,10 @@ of competing with it for the processor.
 The pools also follow the learner: only the home, the session they are on and the
 one after it keep a pre-heated kernel (peerkit/serve/warm_pages.py says why).
 
-Three more things happen here, before Voilà starts: the Voilà internals used here and
-in peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers
-without a Host check of their own get one (peerkit/serve/guards.py), and Voilà's log
+More happens here, before Voilà starts: the Voilà internals used here and in
+peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers
+without a Host check of their own get one (peerkit/serve/guards.py), the widget front
+end's hashed files are served immutable (peerkit/serve/caching.py), and Voilà's log
 line for a failing cell is kept from printing the cell (its outputs can hold a
 learner's answers in a widget's text form).
 
@@ -163,9 +164,10 @@ def main() -> None:
     for name in ("Voila", "traitlets"):
         logging.getLogger(name).addFilter(CellErrorRedaction())
     app.voila_kernel_manager_factory = ready_pool_factory(app.voila_kernel_manager_factory)
-    from peerkit.serve import guards
+    from peerkit.serve import caching, guards
 
     guards.install(app)
+    caching.install(app)
     try:
         app.main()
     except VoilaMismatch as exc:

@@ -1,5 +1,6 @@
-"""Voilà's own handlers, guarded: the Host check on static files and the request socket,
-and a failing cell told to the learner in words, not as advice to the server's owner.
+"""Voilà's own handlers, guarded and cached: the Host check on static files and on the
+request socket, the widget front end's hashed files cached for good, and a failing cell
+told to the learner in words, not as advice to the server's owner.
 
 Over HTTP and websockets, without a browser, against real ``peerkit serve`` processes.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -105,3 +107,29 @@ def test_a_failing_cell_says_so_in_words_and_not_how_to_debug_the_server(broken_
         assert_only_this_machine_gets(server, "/voila/files/picture.svg")
     finally:
         server.stop()
+
+
+def _extension_files() -> tuple[str, str]:
+    """A hashed chunk and an unhashed file of the widget manager's front end."""
+    from jupyter_core.paths import jupyter_path
+
+    for root in map(Path, jupyter_path("labextensions")):
+        static = root / "@jupyter-widgets" / "jupyterlab-manager" / "static"
+        if static.is_dir():
+            names = sorted(p.name for p in static.iterdir())
+            hashed = next(n for n in names if re.search(r"\.[0-9a-f]{8,}\.js$", n))
+            plain = "style.js" if "style.js" in names else "../package.json"
+            base = "/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/"
+            return base + hashed, base + plain
+    raise AssertionError("the widget manager's front end is not installed")
+
+
+def test_the_widget_front_ends_hashed_files_are_fetched_once_not_asked_about_again(
+    course_server,
+):
+    hashed, plain = _extension_files()
+    for path, cache in ((hashed, "public, max-age=31536000, immutable"), (plain, "no-cache")):
+        request = urllib.request.Request(course_server.url + path)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+            assert response.headers["Cache-Control"] == cache, path
