@@ -26,6 +26,8 @@ from typing import Any
 from . import boardlag, classload, common, costs, pages
 from .common import LEARNER, MARK, NOTEBOOK_PATH, PYTHON, ROOT, SESSION_ID, Server, log
 
+HOME_NAME = f"{MARK}name"
+
 SECTIONS = ("pages", "learners", "kernel", "store", "export", "class", "boards")
 #: Counts (full run, --quick): page-load rounds, autosaves, learners, seconds over which
 #: they arrive, how many vanish, their cull timeout (s), fresh kernels, store writers,
@@ -55,19 +57,48 @@ def prefill(db: Path) -> dict[str, Any]:
     course = common.load_course()
     answers = {e: v for s, e, v in common.sample_answers(course, MARK.__add__) if s == SESSION_ID}
     with common.AnswerStore(f"sqlite:///{db}") as answer_store:
+        answer_store.save(LEARNER, *common.HOME_NAME_ANSWER, HOME_NAME)
         for exercise, value in answers.items():
             answer_store.save(LEARNER, SESSION_ID, exercise, value)
     found = re.findall(f'"({MARK}[^"]*)"', json.dumps(answers))  # in page order
     return {"answers": answers, "texts": found, "exercises": len({t.split("/")[1] for t in found})}
 
 
-def command(template: str, work: Path, port: int = 0) -> list[str]:
-    fill = {"port": port, "nb": NOTEBOOK_PATH, "static": work / "static"}
+def command(template: str, work: Path, port: int = 0, nb: Path = NOTEBOOK_PATH) -> list[str]:
+    fill = {"port": port, "nb": nb, "static": work / ("static" + nb.stem)}
     return [PYTHON, *(part.format(**fill) for part in template.split())]
 
 
-def baseline(name: str, work: Path, template: str, path: str | None = None) -> Server:
-    return Server(name, work, lambda port: command(template, work, port), path)
+def baseline(
+    name: str, work: Path, template: str, path: str | None = None, nb: Path = NOTEBOOK_PATH
+) -> Server:
+    return Server(name, work, lambda port: command(template, work, port, nb), path)
+
+
+def home_expected() -> dict[str, Any]:
+    """The home page: its name box holds the name saved by `prefill`; two tools (the name
+    and the CHIME wheel)."""
+    box = ".peerkit-widget input[type=text]"
+    return {"texts": [HOME_NAME], "exercises": 2, "box": box, "parts": ".peerkit-widget"}
+
+
+def run_home(work: Path, pk: Server, no: Server, pool: int, reps: int) -> dict[str, Any]:
+    """The course home beside plain Voilà and the static page of the same notebook."""
+    home = ROOT / "notebooks" / common.HOME
+    subprocess.run(command(NBCONVERT, work, nb=home), capture_output=True, timeout=300,
+                   check=True, cwd=ROOT)  # fmt: skip
+    voila = baseline("voila-home", work, VOILA, "/", home)
+    static = baseline("static-home", work, STATIC, "/", home)
+    try:
+        for server in (voila, static):
+            server.start()
+        variants = [pages.Variant(pk, pool=pool, notebook=common.HOME),
+                    pages.Variant(no, notebook=common.HOME), pages.Variant(voila),
+                    pages.Variant(static, interactive=False)]  # fmt: skip
+        return asyncio.run(pages.page_loads(variants, home_expected(), reps))
+    finally:
+        for server in (voila, static):
+            server.stop()
 
 
 def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dict[str, Any]:
@@ -86,6 +117,7 @@ def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dic
         variants = [pages.Variant(pk, pool=pool), pages.Variant(no), pages.Variant(voila)]
         variants.append(pages.Variant(static, interactive=False))
         out["loads"] = asyncio.run(pages.page_loads(variants, expected, size["reps"]))
+        out["home_loads"] = run_home(work, pk, no, pool, size["reps"])
         db, args = work / "answers.sqlite3", (size["autosave"], common.AUTOSAVE_DELAY)
         out["autosave"] = asyncio.run(pages.autosave(pk, {**expected, "pool": pool}, db, *args))
         return out
@@ -184,6 +216,12 @@ TARGETS = [
      "ratio <", 0.5, "loads/voila/cold/interactive/p50"),
     ("pages", "Every exercise interactive, warm, ms", "loads/peerkit/warm/interactive/p50",
      "ratio <", 0.5, "loads/voila/warm/interactive/p50"),
+    ("pages", "Course home: text visible, cold cache, ms", "home_loads/peerkit/cold/text/p50",
+     "ratio <=", 1.5, "home_loads/static-home/cold/text/p50"),
+    ("pages", "… every exercise interactive, cold, ms", "home_loads/peerkit/cold/interactive/p50",
+     "ratio <", 0.4, "home_loads/voila-home/cold/interactive/p50"),
+    ("pages", "… every exercise interactive, warm, ms", "home_loads/peerkit/warm/interactive/p50",
+     "ratio <", 0.4, "home_loads/voila-home/warm/interactive/p50"),
     ("pages", "Answer saved after pre-heating is shown", "autosave/fresh_answer_shown",
      "==", True, None),
     ("pages", "Idle memory (vs --no-preheat), MB PSS", "idle_memory/peerkit/pss_mb",

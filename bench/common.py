@@ -23,8 +23,10 @@ from typing import Any
 import psutil
 
 # Everything bench uses from peerkit, in one place, so that a rename is one edit here.
+from peerkit.course.answer_ids import NAME_EXERCISE, PROFILE_SESSION
 from peerkit.course.data import load_course  # noqa: F401
 from peerkit.exercises.autosave import AUTOSAVE_DELAY  # noqa: F401
+from peerkit.paths import HOME_NOTEBOOK as HOME  # noqa: F401
 from peerkit.portfolio import FORMATS, export_portfolio  # noqa: F401
 from peerkit.portfolio.sample import sample_answers  # noqa: F401
 from peerkit.serve.voila_config import preheat_plan_for  # noqa: F401
@@ -36,6 +38,8 @@ from tests.browser.server import CourseServer
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "module2/01-chime.ipynb"
+#: Where the course home's name box keeps its answer (session, exercise).
+HOME_NAME_ANSWER = (PROFILE_SESSION, NAME_EXERCISE)
 NOTEBOOK_PATH = ROOT / "notebooks" / NOTEBOOK
 SESSION_ID = "m2s1"
 LEARNER = "bench-learner"

@@ -86,6 +86,8 @@ async def chromium():  # type: ignore[no-untyped-def]
 async def new_page(browser: Any, expected: dict[str, Any], problems: Problems) -> Any:
     context = await browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
     probe = PROBE.replace("__EXERCISES__", str(expected["exercises"]))
+    probe = probe.replace("__BOX__", json.dumps(expected.get("box", BOXES)))
+    probe = probe.replace("__PARTS__", json.dumps(expected.get("parts", ".peerkit-exercise")))
     await context.add_init_script(probe.replace("__TEXTS__", json.dumps(expected["texts"])))
     page = await context.new_page()
     problems.watch(page)
@@ -101,7 +103,9 @@ async def load(page: Any, url: str, interactive: bool, expected: dict[str, Any])
     row: dict[str, Any] = {}
     if interactive:
         await page.wait_for_function(MARKED % "interactive", polling=50, timeout=TIMEOUT_MS)
-        boxes = await page.locator(BOXES).evaluate_all("els => els.map(e => e.value)")
+        boxes = await page.locator(expected.get("box", BOXES)).evaluate_all(
+            "els => els.map(e => e.value)"
+        )
         row["restored"] = sorted(boxes) == sorted(expected["texts"])
     await page.wait_for_load_state("load", timeout=TIMEOUT_MS)
     marks = await page.evaluate("window.__pk")
@@ -117,6 +121,11 @@ class Variant:
     server: Server
     interactive: bool = True
     pool: int = 0  #: kernels a pre-heating server keeps ready beside open pages'
+    notebook: str | None = None  #: another page of a peerkit server than the session's
+
+    @property
+    def url(self) -> str:
+        return self.server.page_url(self.notebook) if self.notebook else self.server.page
 
 
 async def page_loads(variants: list[Variant], expected: dict[str, Any], reps: int) -> dict:
@@ -132,7 +141,7 @@ async def page_loads(variants: list[Variant], expected: dict[str, Any], reps: in
                 for cache in ("cold", "warm"):
                     want = v.pool + (cache == "warm") if v.pool else 0
                     await asyncio.to_thread(v.server.wait_quiet, 20.0, want)
-                    row = await load(page, v.server.page, v.interactive, expected)
+                    row = await load(page, v.url, v.interactive, expected)
                     if rep >= 0:
                         rows[v.server.name].append({**row, "cache": cache})
                 await page.close(run_before_unload=True)

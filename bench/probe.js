@@ -1,10 +1,10 @@
-// Runs in every page before its own scripts (bench/pages.py fills in EXERCISES and TEXTS).
+// Runs in every page before its own scripts (bench/pages.py fills in the __NAMES__).
 // Records, in ms from navigation start, the first frame in which the H1 is visible
 // ("text") and the first in which every exercise is on the page and the first box holds
 // a saved answer ("interactive"); and the wall clock of the last input event (autosave).
 (() => {
   if (window.top !== window) return;
-  const EXERCISES = __EXERCISES__, TEXTS = __TEXTS__;
+  const EXERCISES = __EXERCISES__, TEXTS = __TEXTS__, BOX = __BOX__, PARTS = __PARTS__;
   const marks = (window.__pk = {});
   const visible = (el) => !!el && el.getBoundingClientRect().height > 0 &&
     (!el.checkVisibility || el.checkVisibility({opacityProperty: true, visibilityProperty: true}));
@@ -14,9 +14,9 @@
     if (marks.text === undefined && visible(document.querySelector('h1'))) {
       marks.text = now;
     }
-    const box = document.querySelector('.peerkit-exercise textarea');
+    const box = document.querySelector(BOX);
     if (marks.interactive === undefined && box && !box.disabled && TEXTS.includes(box.value)
-        && document.querySelectorAll('.peerkit-exercise').length >= EXERCISES) {
+        && document.querySelectorAll(PARTS).length >= EXERCISES) {
       marks.interactive = now;
     }
   }
