@@ -133,7 +133,7 @@ def _announce_when_ready(
             pause.wait(0.25)
             continue
         if status == 200:
-            extra = " Session pages open faster once pre-heated." if options.preheat else ""
+            extra = " Pages open faster once pre-heated." if options.preheat else ""
             print(f"The course is ready.{extra} Press Ctrl+C to stop.", flush=True)
             if open_browser:
                 _open_browser(course_url(options), runtime)
