@@ -28,27 +28,51 @@ def _log_count(server, text: str) -> int:
 
 def _wait_for_idle_preheated_kernel(server, session_id: str, notebook: str) -> None:
     """Until the server log shows a kernel for this page that has run the notebook and
-    not yet been handed to a page (the server's state, polled; not a browser wait)."""
+    has been neither handed to a page nor released (the server's state, polled; not a
+    browser wait). The server is shared: earlier tests may have pre-heated this page's
+    kernel and then released it when the learner moved on, so its ready line alone
+    says nothing about now."""
     ready = f"[peerkit] {session_id} is pre-heated"
+    released = f"[peerkit] {session_id} is no longer kept pre-heated"
     used = "Using pre-heated kernel: "
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         log = server.log.read_text(encoding="utf-8", errors="replace")
         handed = sum(1 for line in log.splitlines() if used in line and notebook in line)
-        if log.count(ready) > handed:
+        if log.count(ready) - log.count(released) - handed > 0:
             return
         threading.Event().wait(0.25)
     raise AssertionError(f"no pre-heated kernel became ready for {notebook}; see {server.log}")
 
 
+def _wait_for_log(server, text: str, count: int) -> None:
+    """Until ``text`` is in the server log ``count`` times (polled, as above)."""
+    deadline = time.monotonic() + 60
+    while _log_count(server, text) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not logged {count} times; see {server.log}")
+        threading.Event().wait(0.25)
+
+
 def test_answer_saved_after_pre_heating_is_shown(course_server, page, artifacts):
     course = load_course()
     info = course.session(SESSION)
-    # The learner is on the session before: the next one is pre-heated for them.
     before = course.session("m1s8")
-    open_session(
-        page, course_server.page_url(before.notebook), len(exercise_ids(before.notebook_path()))
-    )
+    elsewhere = course.session("m1s2")
+
+    def visit(session) -> None:
+        url = course_server.page_url(session.notebook)
+        open_session(page, url, len(exercise_ids(session.notebook_path())))
+
+    # The learner is on the session before: the next one is pre-heated for them.
+    visit(before)
+    _wait_for_idle_preheated_kernel(course_server, SESSION, info.notebook)
+    # They go back to an earlier session (that kernel is let go) and return.
+    released = f"[peerkit] {SESSION} is no longer kept pre-heated"
+    released_before = _log_count(course_server, released)
+    visit(elsewhere)
+    _wait_for_log(course_server, released, released_before + 1)
+    visit(before)
     _wait_for_idle_preheated_kernel(course_server, SESSION, info.notebook)
     handed_before = _log_count(course_server, f"for {info.notebook}")
 
