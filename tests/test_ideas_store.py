@@ -33,13 +33,17 @@ def test_names_withdrawing_and_hiding(database) -> None:
     assert store.ideas(alice, [monday], S, "other-board") == []
 
     with pytest.raises(NoSuchIdea):
-        store.withdraw_idea(bob, quiet)
+        store.withdraw_idea(bob, S, B, quiet)
+    with pytest.raises(NoSuchIdea):  # at another board's address: as if there were none
+        store.withdraw_idea(alice, S, "other-board", quiet)
     with pytest.raises(NoSuchIdea):
-        store.hide_idea(fran, [monday], other, "not fran's group")
+        store.hide_idea(fran, [monday], "m2s1", B, named, "on another board")
+    with pytest.raises(NoSuchIdea):
+        store.hide_idea(fran, [monday], S, B, other, "not fran's group")
     with pytest.raises(IdeaRejected):
-        store.hide_idea(fran, [monday], named, " ")
-    store.hide_idea(fran, [monday], named, "Please leave out other people's names.")
-    store.withdraw_idea(alice, quiet)
+        store.hide_idea(fran, [monday], S, B, named, " ")
+    store.hide_idea(fran, [monday], S, B, named, "Please leave out other people's names.")
+    store.withdraw_idea(alice, S, B, quiet)
     assert store.ideas(bob, [monday], S, B) == []
     [own] = store.ideas(alice, [monday], S, B)
     assert own.hidden and own.reason == "Please leave out other people's names."
@@ -59,9 +63,9 @@ def test_a_withdrawn_idea_stays_withdrawn(database) -> None:
     alice, fran = people(running, "alice", "fran")
     [monday] = people(running, "monday")
     [idea] = store.add_idea(alice, [monday], S, B, "Taken back at once", key="k")
-    store.withdraw_idea(alice, idea)
+    store.withdraw_idea(alice, S, B, idea)
     with pytest.raises(NoSuchIdea):
-        store.hide_idea(fran, [monday], idea, "Hidden after it was withdrawn")
+        store.hide_idea(fran, [monday], S, B, idea, "Hidden after it was withdrawn")
     # A hiding recorded after the withdrawal anyway (as the store once allowed) brings
     # nothing back: taken off the board is for good.
     conn = store.engine.connect().execution_options(
@@ -121,8 +125,8 @@ def test_the_portfolio_keeps_every_idea_the_learner_added(database) -> None:
     store.add_idea(lee, [monday], S, B, "Walking <b>early</b>", key="a")
     [gone] = store.add_idea(lee, [monday], S, B, "Taken back", named=True, key="b")
     [hidden] = store.add_idea(lee, [monday], S, B, "Names a friend", key="c")
-    store.withdraw_idea(lee, gone)
-    store.hide_idea(fran, [monday], hidden, "It names someone.")
+    store.withdraw_idea(lee, S, B, gone)
+    store.hide_idea(fran, [monday], S, B, hidden, "It names someone.")
     assert [i.text for i in store.own_ideas(lee)] == [
         "Walking <b>early</b>",
         "Taken back",

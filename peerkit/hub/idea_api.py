@@ -12,7 +12,9 @@ GET         ``ideas/S/E/events``            server-sent ``changed`` events
 GET         ``ideas``                       every idea the asker added: ``{"ideas"}``
 ==========  ==============================  =========================================
 
-``S/E`` is an exercise whose page offers a group board (``group_board=True``). Each
+``S/E`` is an exercise whose page offers a group board (``group_board=True``). An
+idea is reached only at its own board's address: ``ID`` of another board is 404, as
+an unknown idea is, and changes nothing. Each
 person sees the board of their own groups: ideas without a name unless their
 contributor gave it; a hidden idea only to its contributor (with the reason) and to
 the group's facilitators.
@@ -118,10 +120,12 @@ class WithdrawIdea(IdeaHandler):
         learner = self.learner
         self.board(session, exercise)
         try:
-            _, cohort, *_ = await self.run(self.store.withdraw_idea, learner, int(idea))
-        except NoSuchIdea:
+            _, cohort, *where = await self.run(
+                self.store.withdraw_idea, learner, session, exercise, int(idea)
+            )
+        except NoSuchIdea:  # another's, or on another board: as if there were none
             raise HTTPError(404) from None
-        self.parts.idea_changes.notify(cohort, f"{session}/{exercise}")
+        self.parts.idea_changes.notify(cohort, "/".join(where))  # the idea's own board
         self.finish({"withdrawn": int(idea)})
 
 
@@ -134,16 +138,16 @@ class HideIdea(IdeaHandler):
             raise HTTPError(403)
         data = self.body()
         try:
-            _, cohort, *_ = await self.run(
-                self.store.hide_idea, viewer, cohorts.cohorts_of(viewer), int(idea),
-                data.get("reason"),
+            _, cohort, *where = await self.run(
+                self.store.hide_idea, viewer, cohorts.cohorts_of(viewer), session, exercise,
+                int(idea), data.get("reason"),
             )  # fmt: skip
         except IdeaRejected as exc:
             self.refused(422, str(exc))
             return
-        except NoSuchIdea:
+        except NoSuchIdea:  # another group's, or on another board: as if there were none
             raise HTTPError(404) from None
-        self.parts.idea_changes.notify(cohort, f"{session}/{exercise}")
+        self.parts.idea_changes.notify(cohort, "/".join(where))  # the idea's own board
         self.finish({"hidden": int(idea)})
 
 

@@ -118,15 +118,24 @@ def _read(
 
 
 def record(
-    conn: Connection, idea: int, kind: str, reason: str, author: str, only: Any
+    conn: Connection,
+    idea: int,
+    where: tuple[str, str],
+    kind: str,
+    reason: str,
+    author: str,
+    only: Any,
 ) -> tuple[str, str, str, str]:
-    """Record ``kind`` for the idea where ``only`` allows; its (learner, cohort, session, board).
+    """Record ``kind`` for the idea on board ``where`` (session, board), where ``only``
+    allows; its (learner, cohort, session, board).
 
-    Raises NoSuchIdea when the idea is not there, or not this person's to change; or
-    when it is to be hidden but its contributor took it off the board (withdrawn is
-    for good: hiding it would show it to the facilitators again).
+    Raises NoSuchIdea when the idea is not there (on another board too), or not this
+    person's to change; or when it is to be hidden but its contributor took it off the
+    board (withdrawn is for good: hiding it would show it to the facilitators again).
     """
-    row = conn.execute(select(ideas).where(ideas.c.id == idea, only)).first()
+    session, board = where
+    on_it = (ideas.c.id == idea, ideas.c.session == session, ideas.c.board == board)
+    row = conn.execute(select(ideas).where(*on_it, only)).first()
     if row is None or (kind == HIDDEN and _withdrawn(conn, [idea])):
         raise NoSuchIdea("That idea is not one you can change.")
     conn.execute(

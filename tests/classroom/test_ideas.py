@@ -15,20 +15,25 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from peerkit.hub import api
+from tests.classroom.callers import Caller, EventStream
 from tests.classroom.conftest import in_a_group
 from tests.running_class import wait_until
 
 S, E = "m2s5", "self-care-toolbox"
 BOARD = f"ideas/{S}/{E}"
+#: Another exercise's group board (module 2's core behaviours).
+ELSEWHERE = "ideas/m2s1/core-behaviours"
 
 
 def call(rc, method: str, who: str, path: str = BOARD, body: object = None):
     return rc.service_call(method, path, rc.token_for(who), body)
 
 
-def add(rc, who: str, text: str, *, named: bool = False, key: str | None = None) -> list[int]:
+def add(
+    rc, who: str, text: str, *, named: bool = False, key: str | None = None, board: str = BOARD
+) -> list[int]:
     body = {"text": text, "named": named, "key": key or uuid.uuid4().hex}
-    status, data = call(rc, "POST", who, body=body)
+    status, data = call(rc, "POST", who, board, body)
     assert status == 200, (status, data)
     return data["ids"]
 
@@ -77,6 +82,47 @@ def test_a_facilitator_hides_an_idea_and_only_its_contributor_reads_why(group) -
     [marked] = seen(rc, f)
     assert marked["hidden"] is True and marked["who"] is None
     assert reason not in json.dumps(call(rc, "GET", b)[1])
+
+
+def listen(rc, who: str, board: str) -> EventStream:
+    """``who``'s page listening to ``board``'s changes, straight from the service."""
+    stream = Caller(who, "", rc.token_for(who)).listen(
+        rc.plan.service_url, f"{api.PREFIX}{board}/events"
+    )
+    assert isinstance(stream, EventStream), stream
+    return stream
+
+
+def test_an_idea_is_reached_only_at_its_own_board_s_address(group) -> None:
+    """Hiding or withdrawing an idea at another board's address is refused as an unknown
+    idea is (no probing of ids), changes nothing, and tells neither board; at its own
+    board's address it works, and only that board's pages hear of it."""
+    rc, a, b, f, _, _ = group
+    [idea] = add(rc, a, "Swimming on Sundays")
+    own, other = listen(rc, b, BOARD), listen(rc, b, ELSEWHERE)
+    try:
+        unknown = call(rc, "POST", f, f"{ELSEWHERE}/999999999/hide", {"reason": "no"})
+        assert unknown[0] == 404
+        assert call(rc, "POST", f, f"{ELSEWHERE}/{idea}/hide", {"reason": "no"}) == unknown
+        assert call(rc, "DELETE", a, f"{ELSEWHERE}/{idea}") == call(
+            rc, "DELETE", a, f"{ELSEWHERE}/999999999"
+        )
+        [still] = seen(rc, b)  # on its board, neither hidden nor withdrawn
+        assert (still["id"], still["hidden"]) == (idea, False)
+        assert [i["withdrawn"] for i in call(rc, "GET", a, "ideas")[1]["ideas"]] == [False]
+
+        assert call(rc, "POST", f, f"{BOARD}/{idea}/hide", {"reason": "Say it again?"})[0] == 200
+        assert own.wait_for(1)
+        assert call(rc, "DELETE", a, f"{BOARD}/{idea}")[0] == 200
+        assert own.wait_for(2)
+        # A change on the other board, heard there after anything the refusals sent.
+        add(rc, b, "A marker on the other board", board=ELSEWHERE)
+        assert other.wait_for(1)
+    finally:
+        own.close()
+        other.close()
+    assert (own.changed, other.changed) == (2, 1)
+    assert seen(rc, b) == []
 
 
 def test_bad_ideas_are_refused_and_strangers_get_nothing(group) -> None:
