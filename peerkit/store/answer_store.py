@@ -554,23 +554,24 @@ class AnswerStore:
     def add_idea(
         self,
         learner: str,
-        cohorts: Collection[str],
+        cohort: str,
         session: str,
         board: str,
         text: str,
         *,
         named: bool = False,
         key: str,
-    ) -> list[int]:
-        """Add the learner's idea to the board of each of their groups; the ids.
+    ) -> int:
+        """Add the learner's idea to one group's board, ``cohort``'s (the caller has
+        checked they are in it, and that it is the one they chose); its id.
 
         Without their name unless ``named``. The same ``key`` again adds nothing (a
         resent request). Raises IdeaRejected for a blank or overlong idea.
         """
         text = checked_text(text, MAX_IDEA_CHARS, "idea")
         key = str(key)[:64]
-        with self._write(learner, **{COHORTS_OPTION: sorted(set(cohorts))}) as conn:
-            return idea_rows.add(conn, learner, cohorts, (session, board), text, named, key)
+        with self._write(learner, **{COHORTS_OPTION: [cohort]}) as conn:
+            return idea_rows.add(conn, learner, cohort, (session, board), text, named, key)
 
     def ideas(
         self,

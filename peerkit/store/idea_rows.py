@@ -21,32 +21,28 @@ from peerkit.store.schema import idea_changes as changes
 def add(
     conn: Connection,
     learner: str,
-    cohorts: Collection[str],
+    cohort: str,
     where: tuple[str, str],
     text: str,
     named: bool,
     key: str,
-) -> list[int]:
-    """The idea's id in each group (added once: a known ``key`` returns the same ids)."""
+) -> int:
+    """The idea's id on ``cohort``'s board (added once: a known ``key`` returns the same id)."""
     session, board = where
-    made = []
-    for cohort in sorted(set(cohorts)):
-        found = conn.execute(
-            select(ideas.c.id).where(
-                ideas.c.learner == learner, ideas.c.cohort == cohort, ideas.c.client_key == key
-            )
-        ).first()
-        if found is not None:
-            made.append(int(found.id))
-            continue
-        result = conn.execute(
-            ideas.insert().values(
-                learner=learner, cohort=cohort, session=session, board=board, text=text,
-                named=named, client_key=key, added_at=datetime.now(UTC),
-            )
-        )  # fmt: skip
-        made.append(inserted_id(result))
-    return made
+    found = conn.execute(
+        select(ideas.c.id).where(
+            ideas.c.learner == learner, ideas.c.cohort == cohort, ideas.c.client_key == key
+        )
+    ).first()
+    if found is not None:
+        return int(found.id)
+    result = conn.execute(
+        ideas.insert().values(
+            learner=learner, cohort=cohort, session=session, board=board, text=text,
+            named=named, client_key=key, added_at=datetime.now(UTC),
+        )
+    )  # fmt: skip
+    return inserted_id(result)
 
 
 def on_board(

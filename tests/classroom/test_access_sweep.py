@@ -122,8 +122,7 @@ def post(rc, who: str, path: str, body: object) -> Any:
 
 
 def add_idea(rc, who: str, text: str) -> int:
-    [idea] = post(rc, who, IDEAS, {"text": text, "named": False, "key": uuid.uuid4().hex})["ids"]
-    return int(idea)
+    return int(post(rc, who, IDEAS, {"text": text, "named": False, "key": uuid.uuid4().hex})["id"])
 
 
 def board_form(rc, who: str, path: str, form: dict) -> None:
@@ -260,9 +259,12 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
         Try("GET", "api/health"),
         Try("GET", f"api/{IDEAS}"),
         Try("GET", f"api/{IDEAS}?learner={a}&cohort={cohort}"),
+        Try("GET", f"api/{IDEAS}?group={cohort}"),  # A's group's board, by its name
         Try("POST", f"api/{IDEAS}", {"text": "an idea, said to be A's", "named": True, **named}),
+        Try("POST", f"api/{IDEAS}", {"text": "an idea for A's group", "group": cohort}),
         Try("GET", f"api/{IDEAS}/events", stream=True),
         Try("GET", f"api/{IDEAS}/events?learner={a}", stream=True),
+        Try("GET", f"api/{IDEAS}/events?group={cohort}", stream=True),
         Try("GET", "api/ideas"),
         Try("GET", f"api/ideas?learner={a}"),
         Try("GET", f"api/answers/{ESSAY}/submissions"),
