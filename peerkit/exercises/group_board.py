@@ -124,7 +124,7 @@ class GroupBoard:
                 group = self.group
                 if not group:
                     raise IdeaRejected(CHOOSE)
-                if content.get("group", group) != group:  # the page showed another board
+                if content.get("group") != group:  # the page showed another board
                     raise IdeaRejected(MOVED)
                 named = content.get("named") is True
                 self.boards.add(*self.where, group, text, named=named, key=key)
