@@ -177,6 +177,8 @@ def test_a_learner_in_two_groups_adds_to_the_one_they_choose(running_class) -> N
         for stream in (ps, qs, ms_two):
             stream.close()
     assert (ps.changed, qs.changed, ms_two.changed) == (1, 1, 1)
+    for log in rc.classroom.logs_dir.glob("*.log"):  # refused or not, never logged
+        assert words not in log.read_text(encoding="utf-8", errors="replace"), log.name
 
 
 def test_bad_ideas_are_refused_and_strangers_get_nothing(group) -> None:
