@@ -19,10 +19,10 @@ def test_names_withdrawing_and_hiding(database) -> None:
     store, running = database
     alice, bob, fran = people(running, "alice", "bob", "fran")
     monday, tuesday = people(running, "monday", "tuesday")
-    [quiet] = store.add_idea(alice, [monday], S, B, " A walk ", key="k1")
-    assert store.add_idea(alice, [monday], S, B, "A walk", key="k1") == [quiet]  # resent
-    [named] = store.add_idea(alice, [monday], S, B, "Music", named=True, key="k2")
-    [other] = store.add_idea(bob, [tuesday], S, B, "Tuesday's idea", key="k1")
+    quiet = store.add_idea(alice, monday, S, B, " A walk ", key="k1")
+    assert store.add_idea(alice, monday, S, B, "A walk", key="k1") == quiet  # resent
+    named = store.add_idea(alice, monday, S, B, "Music", named=True, key="k2")
+    other = store.add_idea(bob, tuesday, S, B, "Tuesday's idea", key="k1")
 
     ideas = store.ideas(bob, [monday], S, B)
     assert [(i.text, i.learner, i.named, i.mine) for i in ideas] == [
@@ -33,20 +33,24 @@ def test_names_withdrawing_and_hiding(database) -> None:
     assert store.ideas(alice, [monday], S, "other-board") == []
 
     with pytest.raises(NoSuchIdea):
-        store.withdraw_idea(bob, quiet)
+        store.withdraw_idea(bob, S, B, quiet)
+    with pytest.raises(NoSuchIdea):  # at another board's address: as if there were none
+        store.withdraw_idea(alice, S, "other-board", quiet)
     with pytest.raises(NoSuchIdea):
-        store.hide_idea(fran, [monday], other, "not fran's group")
+        store.hide_idea(fran, [monday], "m2s1", B, named, "on another board")
+    with pytest.raises(NoSuchIdea):
+        store.hide_idea(fran, [monday], S, B, other, "not fran's group")
     with pytest.raises(IdeaRejected):
-        store.hide_idea(fran, [monday], named, " ")
-    store.hide_idea(fran, [monday], named, "Please leave out other people's names.")
-    store.withdraw_idea(alice, quiet)
+        store.hide_idea(fran, [monday], S, B, named, " ")
+    store.hide_idea(fran, [monday], S, B, named, "Please leave out other people's names.")
+    store.withdraw_idea(alice, S, B, quiet)
     assert store.ideas(bob, [monday], S, B) == []
     [own] = store.ideas(alice, [monday], S, B)
     assert own.hidden and own.reason == "Please leave out other people's names."
     [marked] = store.ideas(fran, [monday], S, B, facilitating=True)
     assert marked.hidden and marked.text == "Music"
     with pytest.raises(IdeaRejected):
-        store.add_idea(alice, [monday], S, B, "x" * 2001, key="k3")
+        store.add_idea(alice, monday, S, B, "x" * 2001, key="k3")
 
     store.erase_learner(alice)
     assert store.ideas(fran, [monday], S, B, facilitating=True) == []
@@ -58,10 +62,10 @@ def test_a_withdrawn_idea_stays_withdrawn(database) -> None:
     store, running = database
     alice, fran = people(running, "alice", "fran")
     [monday] = people(running, "monday")
-    [idea] = store.add_idea(alice, [monday], S, B, "Taken back at once", key="k")
-    store.withdraw_idea(alice, idea)
+    idea = store.add_idea(alice, monday, S, B, "Taken back at once", key="k")
+    store.withdraw_idea(alice, S, B, idea)
     with pytest.raises(NoSuchIdea):
-        store.hide_idea(fran, [monday], idea, "Hidden after it was withdrawn")
+        store.hide_idea(fran, [monday], S, B, idea, "Hidden after it was withdrawn")
     # A hiding recorded after the withdrawal anyway (as the store once allowed) brings
     # nothing back: taken off the board is for good.
     conn = store.engine.connect().execution_options(
@@ -87,7 +91,7 @@ def test_postgres_keeps_a_boards_ideas_within_its_group(database) -> None:
         pytest.skip("row-level security is PostgreSQL's")
     alice, bob = people(running, "alice", "bob")
     monday, tuesday = people(running, "monday", "tuesday")
-    [idea] = store.add_idea(alice, [monday], S, B, "Monday's idea", key="k")
+    idea = store.add_idea(alice, monday, S, B, "Monday's idea", key="k")
 
     def count(**options: object) -> int:
         return rows_seen(store, "board_ideas", **options)
@@ -118,11 +122,11 @@ def test_the_portfolio_keeps_every_idea_the_learner_added(database) -> None:
     lee, fran = people(running, "lee", "fran")
     [monday] = people(running, "monday")
     course = load_course()
-    store.add_idea(lee, [monday], S, B, "Walking <b>early</b>", key="a")
-    [gone] = store.add_idea(lee, [monday], S, B, "Taken back", named=True, key="b")
-    [hidden] = store.add_idea(lee, [monday], S, B, "Names a friend", key="c")
-    store.withdraw_idea(lee, gone)
-    store.hide_idea(fran, [monday], hidden, "It names someone.")
+    store.add_idea(lee, monday, S, B, "Walking <b>early</b>", key="a")
+    gone = store.add_idea(lee, monday, S, B, "Taken back", named=True, key="b")
+    hidden = store.add_idea(lee, monday, S, B, "Names a friend", key="c")
+    store.withdraw_idea(lee, S, B, gone)
+    store.hide_idea(fran, [monday], S, B, hidden, "It names someone.")
     assert [i.text for i in store.own_ideas(lee)] == [
         "Walking <b>early</b>",
         "Taken back",

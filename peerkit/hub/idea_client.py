@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from peerkit.errors import StoreError
 from peerkit.store.ideas import Idea, IdeaRejected
@@ -51,18 +51,27 @@ def idea_from_json(data: Any, session: str = "", board: str = "") -> Idea:
 
 
 class IdeaBoards:
-    """One learner's group boards, through the service."""
+    """One learner's group boards, through the service: each group's board apart."""
 
     def __init__(self, store: ServiceStore) -> None:
         self.store = store
 
     @staticmethod
-    def path(session: str, board: str, *rest: str) -> str:
-        return "/".join(("ideas", quote(session, safe=""), quote(board, safe=""), *rest))
+    def path(session: str, board: str, *rest: str, group: str | None = None) -> str:
+        path = "/".join(("ideas", quote(session, safe=""), quote(board, safe=""), *rest))
+        return path if group is None else f"{path}?{urlencode({'group': group})}"
 
-    def read(self, session: str, board: str) -> tuple[list[Idea], bool]:
-        """The board's ideas as this learner may see them, and whether they facilitate."""
-        data = self.store.call("GET", self.path(session, board))
+    def groups(self) -> list[str]:
+        """The learner's groups now (asked again: they may have changed since the page opened)."""
+        data = self.store.call("GET", "whoami")
+        listed = data.get("groups") if isinstance(data, dict) else None
+        if not isinstance(listed, list):
+            raise StoreError("The course's answer service refused the request.")
+        return [g for g in listed if isinstance(g, str)]
+
+    def read(self, session: str, board: str, group: str) -> tuple[list[Idea], bool]:
+        """``group``'s board's ideas as this learner may see them, and whether they facilitate."""
+        data = self.store.call("GET", self.path(session, board, group=group))
         try:
             ideas = [idea_from_json(item, session, board) for item in data["ideas"]]
             return ideas, data["facilitating"] is True
@@ -77,8 +86,11 @@ class IdeaBoards:
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError("The course's answer service refused the request.") from exc
 
-    def add(self, session: str, board: str, text: str, *, named: bool, key: str) -> None:
-        body = {"text": text, "named": named, "key": key}
+    def add(
+        self, session: str, board: str, group: str, text: str, *, named: bool, key: str
+    ) -> None:
+        """Add the learner's idea to ``group``'s board only."""
+        body = {"text": text, "named": named, "key": key, "group": group}
         self.store.call("POST", self.path(session, board), body, refusal=IdeaRejected)
 
     def withdraw(self, session: str, board: str, idea: int) -> None:
@@ -88,11 +100,13 @@ class IdeaBoards:
         path = self.path(session, board, str(int(idea)), "hide")
         self.store.call("POST", path, {"reason": reason}, refusal=IdeaRejected)
 
-    def listen(self, session: str, board: str, changed: Callable[[], None]) -> threading.Event:
-        """Call ``changed()`` (from a thread) whenever the board changes, until the
-        returned event is set. Reconnects when the stream drops."""
+    def listen(
+        self, session: str, board: str, group: str, changed: Callable[[], None]
+    ) -> threading.Event:
+        """Call ``changed()`` (from a thread) whenever ``group``'s board changes, until
+        the returned event is set. Reconnects when the stream drops."""
         stop = threading.Event()
-        path = self.path(session, board, "events")
+        path = self.path(session, board, "events", group=group)
 
         def run() -> None:
             while not stop.is_set():

@@ -554,23 +554,24 @@ class AnswerStore:
     def add_idea(
         self,
         learner: str,
-        cohorts: Collection[str],
+        cohort: str,
         session: str,
         board: str,
         text: str,
         *,
         named: bool = False,
         key: str,
-    ) -> list[int]:
-        """Add the learner's idea to the board of each of their groups; the ids.
+    ) -> int:
+        """Add the learner's idea to one group's board, ``cohort``'s (the caller has
+        checked they are in it, and that it is the one they chose); its id.
 
         Without their name unless ``named``. The same ``key`` again adds nothing (a
         resent request). Raises IdeaRejected for a blank or overlong idea.
         """
         text = checked_text(text, MAX_IDEA_CHARS, "idea")
         key = str(key)[:64]
-        with self._write(learner, **{COHORTS_OPTION: sorted(set(cohorts))}) as conn:
-            return idea_rows.add(conn, learner, cohorts, (session, board), text, named, key)
+        with self._write(learner, **{COHORTS_OPTION: [cohort]}) as conn:
+            return idea_rows.add(conn, learner, cohort, (session, board), text, named, key)
 
     def ideas(
         self,
@@ -590,28 +591,41 @@ class AnswerStore:
         with self._read(learner) as conn:
             return idea_rows.own(conn, learner)
 
-    def withdraw_idea(self, learner: str, idea: int) -> tuple[str, str, str, str]:
-        """Take the learner's own idea off the board; its (learner, cohort, session, board).
+    def withdraw_idea(
+        self, learner: str, session: str, board: str, idea: int
+    ) -> tuple[str, str, str, str]:
+        """Take the learner's own idea off board ``session``/``board``; its (learner,
+        cohort, session, board).
 
-        Raises NoSuchIdea for anyone else's.
+        Raises NoSuchIdea for anyone else's, or for an idea on another board.
         """
         with self._write(learner) as conn:
             only = idea_rows.ideas.c.learner == learner
-            return idea_rows.record(conn, idea, WITHDRAWN, "", learner, only)
+            where = (session, board)
+            return idea_rows.record(conn, idea, where, WITHDRAWN, "", learner, only)
 
     def hide_idea(
-        self, facilitator: str, cohorts: Collection[str], idea: int, reason: str
+        self,
+        facilitator: str,
+        cohorts: Collection[str],
+        session: str,
+        board: str,
+        idea: int,
+        reason: str,
     ) -> tuple[str, str, str, str]:
-        """Hide an idea on the board of one of ``cohorts``, saying why (its contributor sees).
+        """Hide an idea on board ``session``/``board`` of one of ``cohorts``, saying why
+        (its contributor sees).
 
         The caller has checked that ``facilitator`` facilitates ``cohorts``. Raises
-        IdeaRejected for a blank or overlong reason, NoSuchIdea for another group's idea.
+        IdeaRejected for a blank or overlong reason, NoSuchIdea for another group's idea
+        or one on another board.
         """
         reason = checked_text(reason, MAX_REASON_CHARS, "reason")
         who = sorted(set(cohorts))
         with self._write(facilitator, **{COHORTS_OPTION: who}) as conn:
             only = idea_rows.ideas.c.cohort.in_(who)
-            return idea_rows.record(conn, idea, HIDDEN, reason, facilitator, only)
+            where = (session, board)
+            return idea_rows.record(conn, idea, where, HIDDEN, reason, facilitator, only)
 
 
 def _newest_agreement(cohort: str, module: str) -> Any:

@@ -21,32 +21,28 @@ from peerkit.store.schema import idea_changes as changes
 def add(
     conn: Connection,
     learner: str,
-    cohorts: Collection[str],
+    cohort: str,
     where: tuple[str, str],
     text: str,
     named: bool,
     key: str,
-) -> list[int]:
-    """The idea's id in each group (added once: a known ``key`` returns the same ids)."""
+) -> int:
+    """The idea's id on ``cohort``'s board (added once: a known ``key`` returns the same id)."""
     session, board = where
-    made = []
-    for cohort in sorted(set(cohorts)):
-        found = conn.execute(
-            select(ideas.c.id).where(
-                ideas.c.learner == learner, ideas.c.cohort == cohort, ideas.c.client_key == key
-            )
-        ).first()
-        if found is not None:
-            made.append(int(found.id))
-            continue
-        result = conn.execute(
-            ideas.insert().values(
-                learner=learner, cohort=cohort, session=session, board=board, text=text,
-                named=named, client_key=key, added_at=datetime.now(UTC),
-            )
-        )  # fmt: skip
-        made.append(inserted_id(result))
-    return made
+    found = conn.execute(
+        select(ideas.c.id).where(
+            ideas.c.learner == learner, ideas.c.cohort == cohort, ideas.c.client_key == key
+        )
+    ).first()
+    if found is not None:
+        return int(found.id)
+    result = conn.execute(
+        ideas.insert().values(
+            learner=learner, cohort=cohort, session=session, board=board, text=text,
+            named=named, client_key=key, added_at=datetime.now(UTC),
+        )
+    )  # fmt: skip
+    return inserted_id(result)
 
 
 def on_board(
@@ -118,15 +114,24 @@ def _read(
 
 
 def record(
-    conn: Connection, idea: int, kind: str, reason: str, author: str, only: Any
+    conn: Connection,
+    idea: int,
+    where: tuple[str, str],
+    kind: str,
+    reason: str,
+    author: str,
+    only: Any,
 ) -> tuple[str, str, str, str]:
-    """Record ``kind`` for the idea where ``only`` allows; its (learner, cohort, session, board).
+    """Record ``kind`` for the idea on board ``where`` (session, board), where ``only``
+    allows; its (learner, cohort, session, board).
 
-    Raises NoSuchIdea when the idea is not there, or not this person's to change; or
-    when it is to be hidden but its contributor took it off the board (withdrawn is
-    for good: hiding it would show it to the facilitators again).
+    Raises NoSuchIdea when the idea is not there (on another board too), or not this
+    person's to change; or when it is to be hidden but its contributor took it off the
+    board (withdrawn is for good: hiding it would show it to the facilitators again).
     """
-    row = conn.execute(select(ideas).where(ideas.c.id == idea, only)).first()
+    session, board = where
+    on_it = (ideas.c.id == idea, ideas.c.session == session, ideas.c.board == board)
+    row = conn.execute(select(ideas).where(*on_it, only)).first()
     if row is None or (kind == HIDDEN and _withdrawn(conn, [idea])):
         raise NoSuchIdea("That idea is not one you can change.")
     conn.execute(

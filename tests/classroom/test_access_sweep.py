@@ -19,8 +19,9 @@ stream, and A's own server, naming A in paths, queries and bodies:
 
 A violation is a reply carrying a canary to someone it was not for; a reply that
 accepts what the caller may not do (anyone but A's facilitators giving feedback on
-A's essay, hiding A's idea or recording A's group's agreement; anyone at all hiding
-or withdrawing what A withdrew; a browser's form without its XSRF token; anything
+A's essay, hiding A's idea at its own board's address or recording A's group's
+agreement; anyone at all hiding or withdrawing what A withdrew, or hiding A's idea
+at another board's address; a browser's form without its XSRF token; anything
 from a caller with no identity, or from a browser's cookies on the token-only API);
 and, after the sweep, any change to A's data not made by A or, for feedback and
 hiding, by A's facilitators. Counts: test-artifacts/access-sweep.json.
@@ -121,8 +122,7 @@ def post(rc, who: str, path: str, body: object) -> Any:
 
 
 def add_idea(rc, who: str, text: str) -> int:
-    [idea] = post(rc, who, IDEAS, {"text": text, "named": False, "key": uuid.uuid4().hex})["ids"]
-    return int(idea)
+    return int(post(rc, who, IDEAS, {"text": text, "named": False, "key": uuid.uuid4().hex})["id"])
 
 
 def board_form(rc, who: str, path: str, form: dict) -> None:
@@ -259,9 +259,12 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
         Try("GET", "api/health"),
         Try("GET", f"api/{IDEAS}"),
         Try("GET", f"api/{IDEAS}?learner={a}&cohort={cohort}"),
+        Try("GET", f"api/{IDEAS}?group={cohort}"),  # A's group's board, by its name
         Try("POST", f"api/{IDEAS}", {"text": "an idea, said to be A's", "named": True, **named}),
+        Try("POST", f"api/{IDEAS}", {"text": "an idea for A's group", "group": cohort}),
         Try("GET", f"api/{IDEAS}/events", stream=True),
         Try("GET", f"api/{IDEAS}/events?learner={a}", stream=True),
+        Try("GET", f"api/{IDEAS}/events?group={cohort}", stream=True),
         Try("GET", "api/ideas"),
         Try("GET", f"api/ideas?learner={a}"),
         Try("GET", f"api/answers/{ESSAY}/submissions"),
@@ -272,12 +275,13 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
         Try("GET", f"api/agreements?module={MODULE}&learner={a}&cohort={cohort}"),
     ]
     for kind, idea in ideas.items():
-        hiders = frozenset() if kind == "withdrawn idea" else frozenset("F")
         for board in (IDEAS, OTHER_BOARD):  # at its board's address, and another board's
+            # Only at its own board's address, and never once its contributor withdrew it.
+            own = board == IDEAS and kind != "withdrawn idea"
             out += [
                 Try("DELETE", f"api/{board}/{idea}?learner={a}", changes=f"withdrew A's {kind}"),
                 Try("POST", f"api/{board}/{idea}/hide", {"reason": "", **named},
-                    changes=f"hid A's {kind}", may=hiders),
+                    changes=f"hid A's {kind}", may=frozenset("F" if own else "")),
             ]  # fmt: skip
     out += [Try("GET", "board/"), Try("GET", "group/"), Try("GET", f"board/?learner={a}")]
     for session in SESSIONS:

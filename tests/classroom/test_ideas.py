@@ -15,33 +15,38 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from peerkit.hub import api
+from tests.classroom.callers import Caller, EventStream
 from tests.classroom.conftest import in_a_group
 from tests.running_class import wait_until
 
 S, E = "m2s5", "self-care-toolbox"
 BOARD = f"ideas/{S}/{E}"
+#: Another exercise's group board (module 2's core behaviours).
+ELSEWHERE = "ideas/m2s1/core-behaviours"
 
 
 def call(rc, method: str, who: str, path: str = BOARD, body: object = None):
     return rc.service_call(method, path, rc.token_for(who), body)
 
 
-def add(rc, who: str, text: str, *, named: bool = False, key: str | None = None) -> list[int]:
+def add(
+    rc, who: str, text: str, *, named: bool = False, key: str | None = None, board: str = BOARD
+) -> int:
     body = {"text": text, "named": named, "key": key or uuid.uuid4().hex}
-    status, data = call(rc, "POST", who, body=body)
+    status, data = call(rc, "POST", who, board, body)
     assert status == 200, (status, data)
-    return data["ids"]
+    return int(data["id"])
 
 
-def seen(rc, who: str) -> list[dict]:
-    status, data = call(rc, "GET", who)
+def seen(rc, who: str, path: str = BOARD) -> list[dict]:
+    status, data = call(rc, "GET", who, path)
     assert status == 200, (status, data)
     return data["ideas"]
 
 
 def test_an_idea_reaches_the_group_without_a_name_unless_given(group) -> None:
     rc, a, b, f, g, other = group
-    [quiet] = add(rc, a, "A walk before breakfast")
+    quiet = add(rc, a, "A walk before breakfast")
     add(rc, a, "Calling a friend", named=True)
     for who in (b, f):
         ideas = {i["text"]: i for i in seen(rc, who)}
@@ -64,7 +69,7 @@ def test_an_idea_reaches_the_group_without_a_name_unless_given(group) -> None:
 
 def test_a_facilitator_hides_an_idea_and_only_its_contributor_reads_why(group) -> None:
     rc, a, b, f, g, _ = group
-    [idea] = add(rc, a, "Something that names another person")
+    idea = add(rc, a, "Something that names another person")
     reason = "It names someone outside the group: please write it without the name."
     assert call(rc, "POST", b, f"{BOARD}/{idea}/hide", {"reason": "no"})[0] == 403
     assert call(rc, "POST", g, f"{BOARD}/{idea}/hide", {"reason": "no"})[0] == 404
@@ -77,6 +82,103 @@ def test_a_facilitator_hides_an_idea_and_only_its_contributor_reads_why(group) -
     [marked] = seen(rc, f)
     assert marked["hidden"] is True and marked["who"] is None
     assert reason not in json.dumps(call(rc, "GET", b)[1])
+
+
+def listen(rc, who: str, board: str, group: str | None = None) -> EventStream:
+    """``who``'s page listening to ``board``'s changes (of ``group``'s board), straight
+    from the service."""
+    query = f"?group={group}" if group else ""
+    stream = Caller(who, "", rc.token_for(who)).listen(
+        rc.plan.service_url, f"{api.PREFIX}{board}/events{query}"
+    )
+    assert isinstance(stream, EventStream), stream
+    return stream
+
+
+def test_an_idea_is_reached_only_at_its_own_board_s_address(group) -> None:
+    """Hiding or withdrawing an idea at another board's address is refused as an unknown
+    idea is (no probing of ids), changes nothing, and tells neither board; at its own
+    board's address it works, and only that board's pages hear of it."""
+    rc, a, b, f, _, _ = group
+    idea = add(rc, a, "Swimming on Sundays")
+    own, other = listen(rc, b, BOARD), listen(rc, b, ELSEWHERE)
+    try:
+        unknown = call(rc, "POST", f, f"{ELSEWHERE}/999999999/hide", {"reason": "no"})
+        assert unknown[0] == 404
+        assert call(rc, "POST", f, f"{ELSEWHERE}/{idea}/hide", {"reason": "no"}) == unknown
+        assert call(rc, "DELETE", a, f"{ELSEWHERE}/{idea}") == call(
+            rc, "DELETE", a, f"{ELSEWHERE}/999999999"
+        )
+        [still] = seen(rc, b)  # on its board, neither hidden nor withdrawn
+        assert (still["id"], still["hidden"]) == (idea, False)
+        assert [i["withdrawn"] for i in call(rc, "GET", a, "ideas")[1]["ideas"]] == [False]
+
+        assert call(rc, "POST", f, f"{BOARD}/{idea}/hide", {"reason": "Say it again?"})[0] == 200
+        assert own.wait_for(1)
+        assert call(rc, "DELETE", a, f"{BOARD}/{idea}")[0] == 200
+        assert own.wait_for(2)
+        # A change on the other board, heard there after anything the refusals sent.
+        add(rc, b, "A marker on the other board", board=ELSEWHERE)
+        assert other.wait_for(1)
+    finally:
+        own.close()
+        other.close()
+    assert (own.changed, other.changed) == (2, 1)
+    assert seen(rc, b) == []
+
+
+def groups_of(rc, who: str) -> list[str]:
+    status, data = rc.service_call("GET", "whoami", rc.token_for(who))
+    return data["groups"] if status == 200 else []
+
+
+def test_a_learner_in_two_groups_adds_to_the_one_they_choose(running_class) -> None:
+    """M is in two groups (with P, facilitated by F1; with Q, by F2). An idea goes to
+    the one group M names, and nowhere without one; M reads each group's board apart."""
+    rc = running_class
+    m, p, q, f1, f2, x = (rc.new_learner(s) for s in ("m", "p", "q", "f1", "f2", "x"))
+    one, two = rc.new_group([m, p], (f1,)), rc.new_group([m, q], (f2,))
+    third = rc.new_group([x])
+    wait_until(lambda: len(groups_of(rc, m)) == 2, timeout=10)
+    for who in (p, q, f1, f2, x):
+        wait_until(lambda w=who: in_a_group(rc, w), timeout=10)
+    words = f"Only for the first group {uuid.uuid4().hex}"
+    ps, qs = listen(rc, p, BOARD), listen(rc, q, BOARD)
+    ms_two = listen(rc, m, BOARD, two)
+    try:
+        # Without a group, or with one M is not in: refused, saying why, never echoing.
+        for group, status, why in ((None, 400, "which group"), (third, 403, "not in that group"),
+                                   (["x"], 400, "which group")):  # fmt: skip
+            body = {"text": words, "key": uuid.uuid4().hex, **({"group": group} if group else {})}
+            answer = call(rc, "POST", m, body=body)
+            assert answer[0] == status and why in answer[1]["error"], answer
+            assert words not in json.dumps(answer)
+        assert call(rc, "GET", m, "ideas")[1] == {"ideas": []}  # nothing was added
+        # The learner is the token's owner: a name in the body changes nothing.
+        body = {"text": words, "key": "k", "named": True, "group": one, "learner": p}
+        status, data = call(rc, "POST", m, body=body)
+        assert status == 200 and data["group"] == one, (status, data)
+        assert [(i["text"], i["who"]) for i in seen(rc, p)] == [(words, m)]
+        assert [i["text"] for i in seen(rc, f1)] == [words]
+        assert seen(rc, q) == [] and seen(rc, f2) == []
+        assert call(rc, "GET", p, "ideas")[1] == {"ideas": []}
+        assert [i["text"] for i in call(rc, "GET", m, "ideas")[1]["ideas"]] == [words]
+        # Reading: each group's board on its own, never the two merged.
+        status, data = call(rc, "GET", m)
+        assert status == 400 and "which group" in data["error"]
+        assert [i["text"] for i in seen(rc, m, f"{BOARD}?group={one}")] == [words]
+        assert seen(rc, m, f"{BOARD}?group={two}") == []
+        assert call(rc, "GET", m, f"{BOARD}?group={third}")[0] == 403
+        assert call(rc, "GET", m, f"{BOARD}/events")[0] == 400
+        assert ps.wait_for(1)
+        add(rc, q, "A marker on the second group's board")  # heard after any news of M's
+        assert qs.wait_for(1) and ms_two.wait_for(1)
+    finally:
+        for stream in (ps, qs, ms_two):
+            stream.close()
+    assert (ps.changed, qs.changed, ms_two.changed) == (1, 1, 1)
+    for log in rc.classroom.logs_dir.glob("*.log"):  # refused or not, never logged
+        assert words not in log.read_text(encoding="utf-8", errors="replace"), log.name
 
 
 def test_bad_ideas_are_refused_and_strangers_get_nothing(group) -> None:

@@ -1,18 +1,23 @@
 """The group's board in a session page, as people meet it in Chromium: a learner adds
 an idea and the others see it arrive; it carries no name unless given, on the screen
 or in what the page is sent; withdrawing; a facilitator hides one with a reason only
-its contributor reads; typed attacks never run."""
+its contributor reads; typed attacks never run. Someone in two groups chooses which
+group's board to see and add to: none at first, and never the two merged."""
 
 from __future__ import annotations
 
 import time
+import uuid
 
 from tests.browser.axe import missing, report, run_axe
 from tests.classroom.test_class_browser import sign_in
+from tests.running_class import wait_until
 
 PAGE = "module2/05-self-care.ipynb"
 TOOLBOX = ".peerkit-exercise:has(.peerkit-board)"
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
+CHOOSE = "Which group\u2019s board?"
+BOARD = "ideas/m2s5/self-care-toolbox"
 
 
 def open_board(browser, rc, name: str):
@@ -33,6 +38,7 @@ def test_ideas_arrive_live_without_names_and_can_be_withdrawn_or_hidden(
     alice, alices = open_board(browser, rc, "alice")
     bob, bobs = open_board(browser, rc, "bob")
     fran, frans = open_board(browser, rc, "fran")
+    assert alices.get_by_label(CHOOSE).count() == 0  # one group: no choice to make
     words = f"A walk by the river {time.time_ns()} {PAYLOAD}"
     alices.get_by_label("Add an idea to the group\u2019s board").fill(words)
     alices.get_by_role("button", name="Add to the board").click()
@@ -100,3 +106,77 @@ def test_ideas_arrive_live_without_names_and_can_be_withdrawn_or_hidden(
         assert page.evaluate("() => window.__pwned") is None
         assert page.locator(".peerkit-board img").count() == 0
         page.context.close()
+
+
+def texts(rc, who: str, path: str) -> list[str]:
+    """The ideas ``who`` reads at ``path`` (under the service's API)."""
+    status, data = rc.service_call("GET", path, rc.token_for(who))
+    assert status == 200, (status, data)
+    return [i["text"] for i in data["ideas"]]
+
+
+def test_a_learner_in_two_groups_chooses_which_group_s_board(browser, running_class, artifacts):
+    """Carol (of "tuesday") is put in a second group too, with P: her page shows no
+    board until she chooses one, adds her idea to the chosen group's only, and shows
+    each group's board apart."""
+    rc = running_class
+    p = rc.new_learner("p")
+    second = rc.new_group(["carol", p])
+
+    def groups() -> list[str]:
+        return rc.service_call("GET", "whoami", rc.token_for("carol"))[1]["groups"]
+
+    try:
+        wait_until(lambda: sorted(groups()) == sorted([second, "tuesday"]), timeout=10)
+        mark = uuid.uuid4().hex[:8]
+        theirs, tuesdays = f"P's idea {mark}", f"Tuesday's idea {mark}"
+        status, _ = rc.service_call("POST", BOARD, rc.token_for(p), {"text": theirs, "key": mark})
+        assert status == 200
+        body = {"text": tuesdays, "key": mark, "group": "tuesday"}
+        assert rc.service_call("POST", BOARD, rc.token_for("tess"), body)[0] == 200
+
+        carol, board = open_board(browser, rc, "carol")
+        picker = board.get_by_label(CHOOSE)
+        assert picker.input_value() == ""  # nothing chosen: nothing shown, nothing sent
+        board.get_by_text("Choose a group to see its board.").wait_for()
+        assert [o.strip() for o in picker.locator("option").all_inner_texts()] == [
+            "Choose a group",
+            *sorted([second, "tuesday"]),
+        ]
+        assert not any(mark in frame for frame in carol.frames_seen)
+
+        mine = f"Tea in the garden {mark}"
+        board.get_by_label("Add an idea to the group\u2019s board").fill(mine)
+        board.get_by_role("button", name="Add to the board").click()
+        refused = board.locator(".peerkit-board-message.peerkit-board-error")
+        refused.filter(has_text="Choose which group\u2019s board first").wait_for()
+        assert carol.evaluate("() => document.activeElement.tagName") == "SELECT"
+        assert mine not in texts(rc, "carol", "ideas")  # not added anywhere
+        carol.screenshot(path=str(artifacts / "class-idea-board-two-groups-none-chosen.png"))
+
+        picker.select_option(label=second)
+        board.locator(".peerkit-board-idea", has_text=theirs).wait_for()
+        assert board.locator(".peerkit-board-idea", has_text=tuesdays).count() == 0
+        board.get_by_text(f"Only the group \u201c{second}\u201d", exact=False).wait_for()
+        board.get_by_role("button", name="Add to the board").click()
+        board.get_by_text("Added to the board.").wait_for()
+        board.locator(".peerkit-board-idea", has_text=mine).wait_for()
+        assert mine in texts(rc, p, BOARD)
+        assert mine not in texts(rc, "tess", BOARD)  # tuesday's board has no sight of it
+        assert [i for i in texts(rc, "carol", "ideas") if mark in i] == [mine]
+        assert not missing(), missing()
+        violations = run_axe(carol)
+        assert violations == [], report(violations)
+        carol.screenshot(path=str(artifacts / "class-idea-board-two-groups.png"))
+
+        picker.select_option(label="tuesday")
+        board.locator(".peerkit-board-idea", has_text=tuesdays).wait_for()
+        board.get_by_text("Showing the board of \u201ctuesday\u201d.").wait_for()
+        for gone in (theirs, mine):
+            assert board.locator(".peerkit-board-idea", has_text=gone).count() == 0
+        carol.screenshot(path=str(artifacts / "class-idea-board-two-groups-tuesday.png"))
+        carol.context.close()
+    finally:  # carol is in "tuesday" only again, for the other tests
+        body = {"users": ["carol"]}
+        status, _ = rc.call("DELETE", f"/hub/api/groups/{second}/users", rc.admin_token, body)
+        assert status in (200, 204), status

@@ -709,21 +709,45 @@ function submitControl(state, send, view, flush) {
 }
 
 // --- the group's board beside the exercise (in a class only) -------------------
+// Someone in several groups sees one group's board at a time, the one they choose:
+// none at first, so no idea is added to a group's board they did not pick.
+const CHOOSE_BOARD = "Choose which group\u2019s board first: your idea goes to that group only.";
+
 function boardControl(state, send, view) {
   const id = uid("board");
+  const several = Array.isArray(state.groups) && state.groups.length > 1;
   const box = el("section", { class: "peerkit-board", "aria-labelledby": `${id}-h` });
   const list = el("ul", { class: "peerkit-board-list" });
   const empty = el("p", { class: "peerkit-board-empty", text: "No ideas on the board yet." });
   const trouble = el("p", { class: "peerkit-board-error", role: "status" });
   box.append(
-    el("h3", { class: "peerkit-board-heading", id: `${id}-h`, text: "Our group\u2019s board" }),
-    el("p", { class: "govuk-hint", text: "Ideas people in your group chose to add. New ones appear here as they are added." }),
-    list,
-    empty,
-    trouble,
+    el("h3", { class: "peerkit-board-heading", id: `${id}-h`, text: several ? "Your groups\u2019 boards" : "Our group\u2019s board" }),
+    el("p", {
+      class: "govuk-hint",
+      text: several
+        ? "You are in more than one group, and each has its own board: its people see only theirs. Choose one to see its ideas and add yours."
+        : "Ideas people in your group chose to add. New ones appear here as they are added.",
+    }),
   );
+  // The choice of group (several groups only): a plain select, nothing chosen at first.
+  const picker = el("select", { class: "govuk-select peerkit-board-group", id: `${id}-group` });
+  picker.append(el("option", { value: "", text: "Choose a group" }));
+  for (const name of several ? state.groups : []) picker.append(el("option", { value: name, text: name }));
+  if (several) {
+    box.append(
+      el(
+        "div",
+        { class: "govuk-form-group peerkit-board-choose" },
+        el("label", { class: "govuk-label", for: `${id}-group`, text: "Which group\u2019s board?" }),
+        picker,
+      ),
+    );
+  }
+  box.append(list, empty, trouble);
+  let current = state;
   // Adding an idea: a form of its own, so the list can change while the learner types.
   const area = el("textarea", { class: "govuk-textarea", id: `${id}-idea`, rows: "2", "aria-describedby": `${id}-hint` });
+  const addHint = el("div", { class: "govuk-hint", id: `${id}-hint` });
   const named = el("input", { class: "govuk-checkboxes__input", type: "checkbox", id: `${id}-named` });
   const add = el("button", { type: "button", class: "govuk-button govuk-button--secondary peerkit-board-add", text: "Add to the board" });
   const message = el("p", { class: "peerkit-board-message", role: "status" });
@@ -732,11 +756,7 @@ function boardControl(state, send, view) {
       "div",
       { class: "govuk-form-group peerkit-board-form" },
       el("label", { class: "govuk-label", for: `${id}-idea`, text: "Add an idea to the group\u2019s board" }),
-      el("div", {
-        class: "govuk-hint",
-        id: `${id}-hint`,
-        text: "Your group and facilitator see it without your name, unless you tick the box. You can take it off the board at any time.",
-      }),
+      addHint,
       area,
       el(
         "div",
@@ -782,7 +802,17 @@ function boardControl(state, send, view) {
     clearTimeout(waiting);
     waiting = setTimeout(() => say("No answer from the course, so the board is as it was. Reload the page and try again.", true), REPLY_MS);
   };
+  picker.addEventListener("change", () => {
+    key = null; // an idea for another group is another idea
+    say(picker.value ? "Opening that group\u2019s board\u2026" : "");
+    ask({ type: "idea-group", group: picker.value });
+  });
   add.addEventListener("click", () => {
+    if (several && !current.group) {
+      say(CHOOSE_BOARD, true);
+      picker.focus();
+      return;
+    }
     if (!area.value.trim()) {
       say("Write your idea first.", true);
       area.focus();
@@ -790,7 +820,7 @@ function boardControl(state, send, view) {
     }
     key = key || `${uid("idea")}-${Math.random().toString(36).slice(2)}`; // the same on a retry
     say("Adding your idea\u2026");
-    ask({ type: "idea-add", text: area.value, named: named.checked, key });
+    ask({ type: "idea-add", text: area.value, named: named.checked, key, group: current.group || "" });
   });
   hideIt.addEventListener("click", () => {
     if (!hiding) return;
@@ -807,9 +837,20 @@ function boardControl(state, send, view) {
     hidePanel.hidden = true;
   });
   const draw = (next) => {
+    current = next;
     const ideas = next.ideas || [];
+    const group = next.group || "";
     trouble.textContent = next.error || "";
     empty.hidden = ideas.length > 0;
+    if (several) {
+      if (picker.value !== group && document.activeElement !== picker) picker.value = group;
+      empty.textContent = group ? "No ideas on this group\u2019s board yet." : "Choose a group to see its board.";
+      addHint.textContent = group
+        ? `Only the group \u201c${group}\u201d and its facilitator see it, without your name unless you tick the box. You can take it off the board at any time.`
+        : CHOOSE_BOARD;
+    } else {
+      addHint.textContent = "Your group and facilitator see it without your name, unless you tick the box. You can take it off the board at any time.";
+    }
     // A redraw keeps the keyboard where it was: on the same idea's button.
     const active = list.contains(document.activeElement) ? document.activeElement : null;
     const focusedIdea = active && active.closest("[data-idea]") ? active.closest("[data-idea]").dataset.idea : null;
@@ -857,7 +898,9 @@ function boardControl(state, send, view) {
     update: draw,
     reply(answer) {
       if (answer.type === "idea-done") {
-        if (answer.request === "idea-add") {
+        if (answer.request === "idea-group") {
+          say(answer.group ? `Showing the board of \u201c${answer.group}\u201d.` : "No group\u2019s board chosen.");
+        } else if (answer.request === "idea-add") {
           area.value = "";
           named.checked = false;
           key = null;
