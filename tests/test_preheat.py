@@ -294,11 +294,9 @@ def test_waits_for_the_servers_message_and_retries_until_it_listens(monkeypatch)
     assert os.environ["SCRIPT_NAME"] == "/voila/render/x.ipynb"
 
 
-@pytest.mark.parametrize("status", [403, 404])
-def test_a_permanent_refusal_stops_waiting_and_names_only_the_status(monkeypatch, status) -> None:
-    """Retrying a 403 or 404 for ever would leave the page's last cell running for ever."""
-    from websockets.sync.server import serve
-
+@pytest.fixture
+def voila_env(monkeypatch) -> int:
+    """The environment Voilà gives a pre-heated kernel, pointing at a free local port."""
     from tests.browser.server import free_port
 
     port = free_port()
@@ -307,6 +305,15 @@ def test_a_permanent_refusal_stops_waiting_and_names_only_the_status(monkeypatch
     monkeypatch.setenv("VOILA_SERVER_URL", "/")
     monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
     monkeypatch.delenv("VOILA_APP_IP", raising=False)
+    return port
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_permanent_refusal_stops_waiting_and_names_only_the_status(voila_env, status) -> None:
+    """Retrying a 403 or 404 for ever would leave the page's last cell running for ever."""
+    from websockets.sync.server import serve
+
+    port = voila_env
     attempts: list[str] = []
 
     def refuse(connection, request):
@@ -349,17 +356,12 @@ def test_a_released_kernel_builds_nothing_and_says_so_in_the_log(caplog) -> None
     assert caplog.messages[-1] == "m1s2 is no longer kept pre-heated"
 
 
-def test_the_servers_release_message_ends_the_wait_without_a_request(monkeypatch) -> None:
+def test_the_servers_release_message_ends_the_wait_without_a_request(
+    monkeypatch, voila_env
+) -> None:
     from websockets.sync.server import serve
 
-    from tests.browser.server import free_port
-
-    port = free_port()
-    monkeypatch.setenv("VOILA_APP_PORT", str(port))
-    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-1")
-    monkeypatch.setenv("VOILA_SERVER_URL", "/")
-    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
-    monkeypatch.delenv("VOILA_APP_IP", raising=False)
+    port = voila_env
     monkeypatch.delenv(NOT_NEEDED, raising=False)
     with serve(lambda c: c.send(json.dumps({NOT_NEEDED: "1"})), "127.0.0.1", port) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
