@@ -13,6 +13,7 @@ import re
 
 from peerkit.hub.authoring import AUTHORING_ENV
 from tests.classroom.callers import Caller, Reply
+from tests.classroom.test_class_browser import sign_in
 from tests.running_class import wait_until
 
 LEARNER, FACILITATOR = "carol", "tess"
@@ -100,3 +101,21 @@ def test_jupyterlab_is_a_facilitators_and_never_a_learners(running_class) -> Non
     wait_until(lambda: server_ready(rc, LEARNER), timeout=120)
     lands_on_the_course_home(learner, base, LEARNER)
     assert tries(learner, base, LEARNER) == all_refused()
+
+
+def test_in_chromium_jupyterlab_opens_for_a_facilitator_and_not_for_a_learner(
+    browser, running_class, artifacts
+) -> None:
+    rc = running_class
+    facilitator = sign_in(browser, rc, FACILITATOR)  # lands on the course home too
+    facilitator.goto(f"{rc.plan.url}/user/{FACILITATOR}/lab/tree/module1")
+    facilitator.locator(".jp-DirListing-item", has_text="01-introduction.ipynb").wait_for()
+    facilitator.screenshot(path=str(artifacts / "class-facilitator-jupyterlab.png"))
+    facilitator.context.close()
+
+    learner = sign_in(browser, rc, LEARNER)
+    response = learner.goto(f"{rc.plan.url}/user/{LEARNER}/lab/tree/module1")
+    assert response is not None and response.status == 404, response and response.status
+    assert learner.locator(".jp-LabShell, .jp-DirListing").count() == 0
+    learner.screenshot(path=str(artifacts / "class-learner-no-jupyterlab.png"))
+    learner.context.close()
