@@ -449,11 +449,13 @@ def test_the_database_url_comes_from_the_secret_in_the_hub_pod_only(values) -> N
     assert paths_mentioning(values["singleuser"], needles) == []
 
 
-def run_extra_config(values: dict[str, Any], monkeypatch) -> list[dict[str, Any]]:
-    """Run hub.extraConfig as the chart's jupyterhub_config.py does, after its services."""
+def run_extra_config(values: dict[str, Any], monkeypatch) -> Any:
+    """Run hub.extraConfig as the chart's jupyterhub_config.py does, after its services
+    and the servers' environment (singleuser.extraEnv); the resulting config."""
     from traitlets.config import Config
 
     c = Config()
+    c.KubeSpawner.environment = copy.deepcopy(values["singleuser"]["extraEnv"])
     culler = {"name": "jupyterhub-idle-culler", "command": ["python3", "-m", "culler"]}
     c.JupyterHub.services = [
         culler,
@@ -462,15 +464,51 @@ def run_extra_config(values: dict[str, Any], monkeypatch) -> list[dict[str, Any]
     monkeypatch.setenv(DATABASE_ENV, "postgresql+psycopg://peerkit:pw@postgres:5432/peerkit")
     for _key, code in sorted(values["hub"]["extraConfig"].items()):
         exec(code, {"c": c})
-    return c.JupyterHub.services
+    return c
 
 
 def test_the_database_url_reaches_the_peerkit_service_and_no_other(values, monkeypatch) -> None:
-    services = {s["name"]: s for s in run_extra_config(values, monkeypatch)}
+    services = {s["name"]: s for s in run_extra_config(values, monkeypatch).JupyterHub.services}
     peerkit = services[SERVICE]["environment"]
     assert peerkit[DATABASE_ENV] == "postgresql+psycopg://peerkit:pw@postgres:5432/peerkit"
     assert peerkit["PEERKIT_SERVICE_PORT"] == str(SERVICE_PORT), "its own environment is kept"
     assert DATABASE_ENV not in services["jupyterhub-idle-culler"].get("environment", {})
+
+
+def test_jupyterlab_is_loaded_in_facilitators_servers_only(values, monkeypatch) -> None:
+    """The hub marks a facilitator's server; the image's server config reads the mark."""
+    from types import SimpleNamespace
+
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from peerkit.hub.authoring import AUTHORING_ENV
+
+    environment = run_extra_config(values, monkeypatch).KubeSpawner.environment
+    assert (
+        environment["PEERKIT_SERVICE_URL"]
+        == values["singleuser"]["extraEnv"]["PEERKIT_SERVICE_URL"]
+    ), "singleuser.extraEnv is kept"
+    flag = environment[AUTHORING_ENV]
+
+    def spawner(*groups: str) -> Any:
+        return SimpleNamespace(
+            user=SimpleNamespace(groups=[SimpleNamespace(name=g) for g in groups])
+        )
+
+    assert flag(spawner("facilitators", "monday")) == "1"
+    assert flag(spawner("monday")) == "0" and flag(spawner()) == "0"
+    assert values["hub"]["config"]["KubeSpawner"]["disable_user_config"] is True
+
+    monkeypatch.setenv("PEERKIT_HOME", str(ROOT))
+    for mark, loaded in (("1", True), ("0", False), ("", False), ("yes", False)):
+        monkeypatch.setenv(AUTHORING_ENV, mark)
+        config = PyFileConfigLoader(
+            "jupyter_server_config.py", path=str(DEPLOY / "singleuser")
+        ).load_config()
+        extensions = config.ServerApp.jpserver_extensions.get_value({"voila": True})
+        assert extensions["voila"] is True, "the others are kept"
+        assert extensions.get("jupyterlab", True) is loaded, mark
+        assert extensions.get("notebook", True) is loaded, mark
 
 
 def test_user_pods_cannot_reach_private_addresses(values) -> None:

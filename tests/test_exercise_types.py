@@ -255,3 +255,30 @@ def test_a_rating_without_earlier_has_no_panel_and_a_malformed_earlier_is_refuse
     assert plain.view.panels == {} and [b["type"] for b in plain.blocks] == ["menu", "menu"]
     with pytest.raises(ValueError, match="earlier"):
         session.rating("bad", "Now?", items=ITEMS, earlier={"session": "m1s1"})
+
+
+def test_a_chime_reading_saved_on_another_page_between_loading_and_saving_is_kept(
+    store, monkeypatch
+):
+    """Two pages' buttons pressed together: one page saves while the other is between
+    reading the readings and saving its own."""
+    home = Session("m2s1", store=store, learner=LEARNER, autosave_delay=None).chime_wheel()
+    module = Session("m2s1", store=store, learner=LEARNER, autosave_delay=None).chime_wheel()
+    home.edit(**dict.fromkeys(home.keys, "3"))
+    module.edit(**dict.fromkeys(module.keys, "8"))
+    latest, interleaved = store.latest, []
+
+    def read_then_the_other_page_saves(*args):
+        seen = latest(*args)
+        if not interleaved:  # once: the other page's own reads and saves go as usual
+            interleaved.append(True)
+            assert module.add_reading()
+        return seen
+
+    monkeypatch.setattr(store, "latest", read_then_the_other_page_saves)
+    assert home.add_reading()
+    saved = store.latest(LEARNER, "m2s1", "chime-wheel")
+    assert saved is not None
+    assert [r["hope"] for r in saved.value["readings"]] == ["8", "3"]
+    assert home.view.panels["wheel"].count('class="peerkit-reading"') == 2
+    assert "elsewhere" not in home._action_reply

@@ -6,10 +6,13 @@
 # The settings are the one-machine class's own (peerkit/hub/singleuser.py, each with its
 # reason), so the two cannot drift: the course's template, no tracebacks, the course
 # data the template shows, kernel culling, the output wait, and failing cells logged
-# by number only.
+# by number only. JupyterLab and the other notebook interfaces are loaded only in a
+# server the hub marked a facilitator's (peerkit/hub/authoring.py; values.yaml's
+# hub.extraConfig.peerkit-authoring sets the mark).
 
 from peerkit import paths
 from peerkit.course.data import load_course
+from peerkit.hub.authoring import course_only
 from peerkit.hub.singleuser import redact_cell_errors, singleuser_settings
 
 c = get_config()  # noqa: F821
@@ -20,5 +23,7 @@ c.ServerApp.root_dir = str(paths.notebooks_dir())
 
 for _setting in singleuser_settings(load_course()):
     setattr(c[_setting.section], _setting.name, _setting.value)
+
+course_only(c)
 
 redact_cell_errors()

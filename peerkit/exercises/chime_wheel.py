@@ -11,10 +11,13 @@ from peerkit.exercises import form
 from peerkit.exercises.base import Exercise
 from peerkit.pictures.chime_wheel import CHIME, chime_table_html, chime_wheel_svg
 from peerkit.store.answers import Answer
+from peerkit.store.revision import Revision
 
 TITLE = "My CHIME wheel"
 ADD_READING = "add-reading"
 NOT_RATED = ""
+#: How many times a reading is added again to what other pages saved meanwhile.
+MERGE_ATTEMPTS = 3
 Reading = dict[str, str]
 
 
@@ -33,7 +36,8 @@ class ChimeWheel(Exercise):
 
     The wheel appears on more than one page (the course home, Module 2), so a new
     reading is added to the readings as they are in the store at that moment, not
-    to the ones this page loaded.
+    to the ones this page loaded; and if another page saves between that reading
+    and this save, to the ones it saved.
     """
 
     kind: ClassVar[str] = "chime-wheel"
@@ -44,6 +48,7 @@ class ChimeWheel(Exercise):
 
     def build(self) -> list[form.Block]:
         self.readings: list[Reading] = []
+        self._theirs: list[Reading] = []
         options = [(NOT_RATED, "Not rated")] + [(str(n), str(n)) for n in range(1, 11)]
         return [
             *(
@@ -87,10 +92,23 @@ class ChimeWheel(Exercise):
             self._action_reply = {"type": "refused", "message": message, "short": message}
             return False
         stamp = (when or datetime.now(UTC)).isoformat(timespec="seconds")
-        earlier = readings_of(saved.value if saved else None)
-        self.readings = [*earlier, {"date": stamp, **scores}]
-        self._action_reply = self._save(scores, base=None)
-        return self._action_reply["type"] == "saved"
+        reading = {"date": stamp, **scores}
+        self.readings = [*readings_of(saved.value if saved else None), reading]
+        reply = self._save(scores, base=saved.id if saved else 0)
+        for _attempt in range(MERGE_ATTEMPTS):
+            if "elsewhere" not in reply:
+                break
+            # Another page saved between this one's reading and saving (its readings
+            # are in the store's history either way): add this reading to those.
+            self.readings = [*self._theirs, reading]
+            reply = self._save(scores, base=reply["revision"])
+        reply.pop("elsewhere", None)
+        self._action_reply = reply
+        return reply["type"] == "saved"
+
+    def _other(self, revision: Revision) -> dict[str, Any]:
+        self._theirs = readings_of(revision.value)
+        return super()._other(revision)
 
     def panels(self, values: Mapping[str, Any]) -> dict[str, str]:
         if not self.readings:

@@ -10,8 +10,9 @@ from typing import Any
 
 from peerkit import paths
 from peerkit.hub import api
+from peerkit.hub.authoring import AUTHORING_ENV
 from peerkit.hub.groups import FACILITATORS_GROUP, GROUP_SCOPES
-from peerkit.serve.voila_config import HOME_NOTEBOOK, Setting, render_config
+from peerkit.serve.voila_config import HOME_NOTEBOOK, Imported, Setting, render_config
 
 #: The one cohort of a class that names none: everyone in it.
 DEFAULT_COHORT = "class"
@@ -26,6 +27,8 @@ HEADER = (
     "# JupyterHub's configuration for this class (peerkit/hub/hub_config.py writes it at each",
     "# start of `peerkit class`). It holds the demo passwords: keep it private (mode 0600).",
 )
+#: Spawner.environment's value for AUTHORING_ENV, asked of the hub at each server start.
+AUTHORING_FLAG = Imported("peerkit.hub.authoring", "authoring_flag")
 CULL_IDLE_SECONDS = 3600
 CULL_EVERY_SECONDS = 300
 
@@ -91,13 +94,18 @@ def proxy_command() -> list[str]:
     return [str(program)]
 
 
-def singleuser_environment(plan: ClassPlan) -> dict[str, str]:
-    """What every learner's server (and so each kernel) is given: never the database."""
+def singleuser_environment(plan: ClassPlan) -> dict[str, str | Imported]:
+    """What every learner's server (and so each kernel) is given: never the database.
+
+    ``AUTHORING_ENV`` is the hub's answer, per person, to whether their server loads
+    JupyterLab (peerkit/hub/authoring.py).
+    """
     return {
         paths.SERVICE_URL_ENV: plan.service_url,
         paths.HOME_ENV: str(paths.project_root()),
         "JUPYTER_PATH": str(paths.template_share_dir()),
         "JUPYTER_CONFIG_PATH": str(plan.singleuser_dir),
+        AUTHORING_ENV: AUTHORING_FLAG,
     }
 
 
@@ -195,8 +203,18 @@ def hub_settings(plan: ClassPlan, passwords: dict[str, str], service_token: str)
             "Spawner",
             "environment",
             singleuser_environment(plan),
-            "Where to reach the peerkit service, the course and its page set-up. "
-            "Never the database: only the service can reach it.",
+            "Where to reach the peerkit service, the course and its page set-up, and "
+            "whether this person's server has JupyterLab (facilitators only, from their "
+            "group at each start). Never the database: only the service can reach it.",
+        ),
+        Setting(
+            "Spawner",
+            "disable_user_config",
+            True,
+            "No configuration file in a person's home folder (their kernel can write "
+            "one) is read by their server, so a learner cannot turn JupyterLab on with "
+            "one. (In this virtual environment Jupyter reads the home folder's after the "
+            "server's own; outside one, as in the class image, it reads it first.)",
         ),
         Setting(
             "Spawner",
@@ -241,7 +259,8 @@ def hub_settings(plan: ClassPlan, passwords: dict[str, str], service_token: str)
 def write_hub_config(plan: ClassPlan, passwords: dict[str, str], service_token: str) -> Path:
     plan.hub_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = plan.hub_dir / "jupyterhub_config.py"
-    text = render_config(hub_settings(plan, passwords, service_token), HEADER, ())
+    imports = (AUTHORING_FLAG.import_line,)
+    text = render_config(hub_settings(plan, passwords, service_token), HEADER, imports)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(text)

@@ -3,7 +3,9 @@
 JupyterHub starts ``jupyterhub-singleuser`` for each learner; it finds this
 configuration through ``JUPYTER_CONFIG_PATH`` (peerkit/hub/hub_config.py sets it).
 The pages run as they do under ``peerkit serve`` (the same ``page_settings``),
-served by Voilà's server extension at ``/user/<name>/voila/render/...``.
+served by Voilà's server extension at ``/user/<name>/voila/render/...``. JupyterLab
+and the other notebook interfaces are loaded in facilitators' servers only
+(peerkit/hub/authoring.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ HEADER = (
     "# Each learner's server in a class (peerkit/hub/singleuser.py writes it at each start",
     "# of `peerkit class`; JupyterHub's servers find it through JUPYTER_CONFIG_PATH).",
 )
-IMPORTS = ("from peerkit.hub.singleuser import redact_cell_errors", "", "redact_cell_errors()")
+IMPORTS = (
+    "from peerkit.hub.authoring import course_only",
+    "from peerkit.hub.singleuser import redact_cell_errors",
+    "",
+    "redact_cell_errors()",
+)
+FOOTER = (
+    "# JupyterLab and the notebook interfaces only in a server the hub marked a",
+    "# facilitator's (peerkit/hub/authoring.py); a learner's serves the course in Voilà.",
+    "course_only(c)",
+)
 
 
 def redact_cell_errors() -> None:
@@ -49,5 +61,7 @@ def singleuser_settings(course: Course) -> list[Setting]:
 def write_singleuser_config(folder: Path, course: Course) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / CONFIG_NAME
-    path.write_text(render_config(singleuser_settings(course), HEADER, IMPORTS), encoding="utf-8")
+    path.write_text(
+        render_config(singleuser_settings(course), HEADER, IMPORTS, FOOTER), encoding="utf-8"
+    )
     return path

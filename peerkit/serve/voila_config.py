@@ -77,6 +77,21 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Imported:
+    """A function as a setting's value: the configuration file imports it, then names it."""
+
+    module: str
+    name: str
+
+    def __repr__(self) -> str:
+        return self.name
+
+    @property
+    def import_line(self) -> str:
+        return f"from {self.module} import {self.name}"
+
+
+@dataclass(frozen=True)
 class ServeOptions:
     port: int = DEFAULT_PORT
     ip: str = DEFAULT_IP
@@ -309,8 +324,10 @@ def render_config(
     settings: list[Setting],
     header: tuple[str, ...] = VOILA_HEADER,
     imports: tuple[str, ...] = CONFIG_IMPORTS,
+    footer: tuple[str, ...] = (),
 ) -> str:
-    """The settings as a Python config file (traitlets), each with its reason above it."""
+    """The settings as a Python config file (traitlets), each with its reason above it;
+    ``footer``'s lines come last (code that needs ``c``)."""
     import textwrap
 
     lines = [*header, *imports, "", "c = get_config()  # noqa: F821"]
@@ -321,6 +338,8 @@ def render_config(
             setting.reason, width=86, initial_indent="# ", subsequent_indent="# "
         )
         lines.append(f"c.{setting.section}.{setting.name} = {value}")
+    if footer:
+        lines += ["", *footer]
     return "\n".join(lines) + "\n"
 
 

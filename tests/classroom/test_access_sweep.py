@@ -598,6 +598,10 @@ def server_tries(a: str, kernel: str, session: str) -> list[tuple[str, str, Any]
     ]
 
 
+#: Pages of A's server that A, a learner, does not have either: JupyterLab is for
+#: facilitators (test_lab_access.py), so they answer A 404 and everyone else no more.
+NOT_A_LEARNERS = ("lab", "lab/tree/index.ipynb")
+
 #: Callers the hub itself answers about A: the tests' admin service (it makes everyone's
 #: tokens and servers) and A's own token. A's server they may not open, all the same.
 HUB_OWN = ("a service's token", "A's token without the service's scope")
@@ -644,7 +648,8 @@ def sweep_a_s_server(w: World) -> None:
         if method == "GET" and path.startswith(mine):
             reply = owner.send(rc.plan.url, method, path)
             to_a_page = path == mine and mine in reply.location  # to the course home
-            if reply.status != 200 and not to_a_page:
+            expected = 404 if path.removeprefix(mine) in NOT_A_LEARNERS else 200
+            if reply.status != expected and not to_a_page:
                 violations.append(f"A: {method} {path} answered {reply.status}")
     assert all(s in owner.send(rc.plan.url, "GET", mine + "api/sessions").text for s in secrets)
     assert owner.opens_websocket(rc.plan.url, mine + f"api/kernels/{kernel}/channels") == 101
