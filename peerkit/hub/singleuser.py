@@ -15,6 +15,9 @@ from pathlib import Path
 from peerkit.course.data import Course
 from peerkit.serve.voila_config import Setting, page_settings, render_config
 
+#: The server's own pages peerkit gives a learner's server (its 404 page).
+TEMPLATES = Path(__file__).parent / "templates" / "singleuser"
+
 CONFIG_NAME = "jupyter_server_config.py"
 HEADER = (
     "# Each learner's server in a class (peerkit/hub/singleuser.py writes it at each start",
@@ -47,8 +50,30 @@ def redact_cell_errors() -> None:
 
 
 def singleuser_settings(course: Course) -> list[Setting]:
+    from peerkit.serve.resources import voila_resources
+
+    course_data = voila_resources(course)["peerkit"]
     return [
         *page_settings(course),
+        Setting(
+            "ServerApp",
+            "extra_template_paths",
+            [str(TEMPLATES)],
+            "An address that is not part of the course (JupyterLab's, for a learner) gets a "
+            "page in the course's words, with the way home and the support lines, instead "
+            "of Jupyter's bare 404.",
+        ),
+        Setting(
+            "ServerApp",
+            "jinja_template_vars",
+            {
+                "peerkit": {
+                    key: course_data[key]
+                    for key in ("course_title", "language", "support_intro", "support_lines")
+                }
+            },
+            "What that page shows: the course's title, language and support lines.",
+        ),
         Setting(
             "ServerApp",
             "terminals_enabled",

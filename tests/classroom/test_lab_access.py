@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from peerkit.hub.authoring import AUTHORING_ENV
+from tests.browser.axe import report, run_axe
 from tests.classroom.callers import Caller, Reply
 from tests.classroom.test_class_browser import sign_in
 from tests.running_class import wait_until
@@ -117,5 +118,15 @@ def test_in_chromium_jupyterlab_opens_for_a_facilitator_and_not_for_a_learner(
     response = learner.goto(f"{rc.plan.url}/user/{LEARNER}/lab/tree/module1")
     assert response is not None and response.status == 404, response and response.status
     assert learner.locator(".jp-LabShell, .jp-DirListing").count() == 0
+    # Not Jupyter's bare 404: the course's words, the support lines and the way home.
+    heading = learner.get_by_role("heading", level=1)
+    assert heading.inner_text() == "This page is not part of the course"
+    assert learner.locator("html").get_attribute("lang") == "en-GB"
+    assert "Samaritans" in learner.get_by_role("region", name="Where to get support").inner_text()
+    violations = run_axe(learner)
+    assert not violations, report(violations)
     learner.screenshot(path=str(artifacts / "class-learner-no-jupyterlab.png"))
+    learner.get_by_role("link", name="Go to the course home").click()
+    learner.wait_for_selector(".peerkit-home")
+    assert learner.url.endswith(f"/user/{LEARNER}{HOME}"), learner.url
     learner.context.close()
