@@ -23,8 +23,7 @@ def test_a_facilitator_sees_the_learners_of_their_own_groups_only() -> None:
     assert cohorts.learners_of("fran", "monday") == {"alice", "bob"}
     assert cohorts.learners_of("tess") == {"carol", "dev"}
     assert cohorts.learners_of("alice") == frozenset()  # not a facilitator
-    assert cohorts.classmates_of("alice") == {"alice", "bob"}
-    assert cohorts.classmates_of("nobody") == frozenset()
+    assert cohorts.members_of("monday") == {"alice", "bob"}  # one group's board
     assert cohorts.cohorts_of("fran") == ["both", "monday"]
 
 
@@ -36,6 +35,21 @@ def paged(groups: list[dict], calls: list[str]):
         return json.dumps({"items": page, "_pagination": {"total": len(groups)}}).encode()
 
     return fetch
+
+
+def test_an_unnamed_group_choice_counts_only_for_those_in_one_group() -> None:
+    """A choice of "my group" naming no group means the learner's only group."""
+    cohorts = Cohorts.from_groups(
+        [
+            {"name": "one", "users": ["m", "p", "f"]},
+            {"name": "two", "users": ["m", "q"]},
+            {"name": "facilitators", "users": ["f"]},
+        ]
+    )
+    assert cohorts.members_of("one") == {"m", "p"}
+    assert cohorts.members_of("nowhere") == frozenset()
+    assert cohorts.alone_in({"m", "p", "q"}, ["one"]) == {"p"}
+    assert cohorts.alone_in({"m", "p", "q"}, ["one", "two"]) == {"p", "q"}
 
 
 def test_every_page_of_groups_is_read() -> None:

@@ -14,7 +14,12 @@ from sqlalchemy import text
 
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.consent import FOR_FACILITATOR, FOR_GROUP
-from peerkit.store.postgres import AUDIENCES_OPTION, LEARNER_OPTION, VISIBLE_OPTION
+from peerkit.store.postgres import (
+    AUDIENCES_OPTION,
+    COHORTS_OPTION,
+    LEARNER_OPTION,
+    VISIBLE_OPTION,
+)
 from tests.conftest import people
 
 S, S2 = "m1s1", "m1s2"
@@ -50,6 +55,67 @@ def test_a_withdrawn_answer_and_an_edit_after_sharing(database) -> None:
     assert (shared.learner, shared.value) == (alice, "second words")  # the current answer
     store.set_consent(alice, S, "hopes", "private")
     assert store.shared_answers(fran, {alice}, FOR_GROUP) == []
+
+
+def test_an_answer_shared_with_one_group_is_read_on_that_groups_board_only(database) -> None:
+    """M (in groups one and two) shares with group one: only a board of group one
+    shows it. A choice naming no group counts only where the store is told its
+    learner has that one group (``unnamed_group``)."""
+    store, running = database
+    m, p = people(running, "m", "p")
+    store.save(m, S, "hopes", "for group one")
+    chosen = store.set_consent(m, S, "hopes", "group-named", "one")
+    assert chosen.group == "one" and store.consent(m, S, "hopes") == chosen
+    assert store.set_consent(m, S, "hopes", "group-named", "one") == chosen  # unchanged
+    store.save(p, S, "hopes", "an older choice")
+    store.set_consent(p, S, "hopes", "group")  # names no group
+    board = {m, p}
+
+    def read(groups: list[str] | None, unnamed: frozenset[str] = frozenset()) -> set[str]:
+        found = store.shared_answers(m, board, FOR_GROUP, groups=groups, unnamed_group=unnamed)
+        return {str(a.value) for a in found}
+
+    assert read(["one"]) == {"for group one"}
+    assert read(["two"]) == set()
+    assert read(["two"], {p}) == {"an older choice"}  # p's only group is two
+    assert read(["one", "two"], {p}) == {"for group one", "an older choice"}
+    # A facilitator's choice is for no group: every board of theirs that shows it.
+    store.set_consent(m, S, "hopes", "facilitator", "one")
+    assert store.consent(m, S, "hopes").group is None  # type: ignore[union-attr]
+    assert {a.value for a in store.shared_answers(p, board, FOR_FACILITATOR, groups=[])} == {
+        "for group one"
+    }
+    history = store.consent_history(m, S, "hopes")
+    assert [(c.audience, c.group) for c in history] == [
+        ("group-named", "one"),
+        ("facilitator", None),
+    ]
+
+
+def test_a_version_4_database_keeps_its_choices(tmp_path) -> None:
+    """A database from before groups were named opens, its choices naming none."""
+    import sqlite3
+
+    path = tmp_path / "answers.sqlite3"
+    with AnswerStore(f"sqlite:///{path}") as store:
+        store.save("lee", S, "hopes", "older")
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute("ALTER TABLE answer_consent DROP COLUMN cohort")
+        raw.execute(
+            "INSERT INTO answer_consent (learner, session, exercise, audience, changed_at) "
+            "VALUES ('lee', ?, 'hopes', 'group', '2026-01-01 00:00:00')",
+            (S,),
+        )
+        raw.execute("UPDATE peerkit_meta SET value = '4' WHERE key = 'schema_version'")
+    raw.close()
+    with AnswerStore(f"sqlite:///{path}") as store:
+        consent = store.consent("lee", S, "hopes")
+        assert consent is not None and (consent.audience, consent.group) == ("group", None)
+        assert store.shared_answers("x", {"lee"}, FOR_GROUP, groups=["one"]) == []
+        found = store.shared_answers("x", {"lee"}, FOR_GROUP, groups=["one"], unnamed_group={"lee"})
+        assert [a.value for a in found] == ["older"]
+        assert store.set_consent("lee", S, "hopes", "group", "one").group == "one"
 
 
 def test_postgres_shows_no_unshared_row_to_any_query(database) -> None:
@@ -107,3 +173,27 @@ def test_the_portfolio_shows_each_answers_choice() -> None:
         record = json.loads(export_portfolio("json", "lee", store, load_course()))
         hopes = next(a for a in record["answers"] if a["exercise"] == "my-hopes")
         assert hopes["sharing"]["audience"] == "facilitator"
+
+
+def test_postgres_shows_a_groups_answer_only_to_a_read_for_that_group(database) -> None:
+    """Row-level security: a revision shared with group one is not read for group two."""
+    store, running = database
+    if running is None:
+        pytest.skip("row-level security is PostgreSQL's")
+    m, p = people(running, "m", "p")
+    store.save(m, S, "hopes", "for group one")
+    store.set_consent(m, S, "hopes", "group", "one")
+
+    def values(cohorts: list[str]) -> list[str]:
+        options = {
+            LEARNER_OPTION: p,
+            VISIBLE_OPTION: [m],
+            AUDIENCES_OPTION: sorted(FOR_GROUP),
+            COHORTS_OPTION: cohorts,
+        }
+        conn = store.engine.connect().execution_options(**options)
+        with conn, conn.begin():
+            return [row.value for row in conn.execute(text("SELECT value FROM answer_revisions"))]
+
+    assert values(["one"]) == ['"for group one"']
+    assert values(["two"]) == [] and values([]) == []

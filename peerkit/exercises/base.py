@@ -29,7 +29,7 @@ from peerkit.errors import AnswerRejected, StoreError
 from peerkit.exercises.autosave import AUTOSAVE_DELAY, Debouncer
 from peerkit.exercises.form import Block, course_html, keys_of, list_keys
 from peerkit.store.answers import MAX_ANSWER_CHARS, Answer, answer_lines, clean_text
-from peerkit.store.consent import AUDIENCES, HINTS, PRIVATE, UnknownAudience
+from peerkit.store.consent import AUDIENCES, FOR_GROUP, HINTS, PRIVATE, UnknownAudience
 
 if TYPE_CHECKING:
     from peerkit.store.protocol import Store
@@ -351,18 +351,37 @@ class Exercise:
         self.last_saved = saved
         self._show_status(saved_label(saved.saved_at), state="saved")
 
+    def _groups(self) -> list[str]:
+        """The learner's groups, when they are in several (one: nothing to choose)."""
+        store = self.slot.store
+        now = getattr(store, "groups_now", None)
+        try:
+            found = now() if now is not None else getattr(store, "groups", [])
+        except StoreError:
+            found = getattr(store, "groups", [])
+        groups = [g for g in found if isinstance(g, str)]
+        return groups if len(groups) > 1 else []
+
     def _show_sharing(self) -> None:
-        """Offer the choice of who may see this answer, when the learner is in a group."""
+        """Offer the choice of who may see this answer, when the learner is in a group;
+        someone in several groups also chooses which group (none until they do)."""
         store = self.slot.store
         if not self.counted or not store.sharing:
             return
+        groups = self._groups()
         try:
             consent = store.consent(self.slot.learner, self.slot.session, self.slot.exercise)
         except StoreError:
-            self.view.sharing = {"audience": "", "choices": _choices()}
+            self.view.sharing = {"audience": "", "choices": _choices(), "groups": groups}
             return
         audience = consent.audience if consent is not None else PRIVATE
-        self.view.sharing = {"audience": audience, "choices": _choices()}
+        group = consent.group if consent is not None and consent.group in groups else ""
+        self.view.sharing = {
+            "audience": audience,
+            "choices": _choices(),
+            "groups": groups,
+            "group": group or "",
+        }
 
     def _show_submission(self) -> None:
         """Offer "Submit to my facilitator", with the feedback so far, in a class."""
@@ -395,12 +414,18 @@ class Exercise:
             self.view.submission = state
         return reply
 
-    def share(self, audience: Any) -> dict[str, Any]:
-        """Record who may see this answer; the reply the browser view is sent."""
+    def share(self, audience: Any, group: Any = None) -> dict[str, Any]:
+        """Record who may see this answer (and, for "my group", which of the learner's
+        groups, when they are in several); the reply the browser view is sent."""
+        groups = self._groups()
+        chosen = group if isinstance(group, str) and group in groups else None
+        if audience in FOR_GROUP and groups and chosen is None:
+            return {"type": "share-failed", "message": CHOOSE_GROUP}
         try:
             consent = self.slot.store.set_consent(
-                self.slot.learner, self.slot.session, self.slot.exercise, audience
-            )
+                self.slot.learner, self.slot.session, self.slot.exercise, audience,
+                chosen if audience in FOR_GROUP else None,
+            )  # fmt: skip
         except UnknownAudience as exc:
             return {"type": "share-failed", "message": str(exc)}
         except StoreError:
@@ -409,9 +434,15 @@ class Exercise:
                 "message": "Your choice could not be saved just now, so it is as it was. "
                 "Please try again.",
             }
-        with self.view._quietly(sharing={**self.view.sharing, "audience": consent.audience}):
-            self.view.sharing = {**self.view.sharing, "audience": consent.audience}
-        return {"type": "shared", "audience": consent.audience, "label": consent.label}
+        now = {**self.view.sharing, "audience": consent.audience, "group": consent.group or ""}
+        with self.view._quietly(sharing=now):
+            self.view.sharing = now
+        return {
+            "type": "shared",
+            "audience": consent.audience,
+            "label": consent.label,
+            "group": consent.group or "",
+        }
 
     def _carry_over(self) -> None:
         """Offer the learner's answer to the same reflection in another session."""
@@ -551,7 +582,7 @@ class Exercise:
             if reply is not None:
                 reply["view"] = view
         elif kind == "share":
-            reply = self.share(content.get("audience"))
+            reply = self.share(content.get("audience"), content.get("group"))
             reply["view"] = view
         elif kind == "submit" and self.submittable:
             reply = self.submit_work()
@@ -582,6 +613,10 @@ class Exercise:
     def status_text(self) -> str:
         """The status line as plain text (for tests and the CLI)."""
         return str(self.view.status.get("text", ""))
+
+
+#: Said when someone in several groups shares with "my group" without saying which.
+CHOOSE_GROUP = "Choose which group can see this answer: it is shown to that group only."
 
 
 def _choices() -> list[list[str]]:

@@ -39,7 +39,9 @@ class ExerciseView(anywidget.AnyWidget):
     draft_key = traitlets.Unicode("").tag(sync=True)
     draft_secret = traitlets.Unicode("").tag(sync=True)
     #: Who may see the answer, in a class: ``{"audience", "choices": [[value, label,
-    #: hint], ...]}``; empty where there is no group to share with (no control shown).
+    #: hint], ...], "groups", "group"}`` (``groups``: the learner's, when they are in
+    #: several, to choose which one "my group" is; ``group`` "": none chosen); empty
+    #: where there is no group to share with (no control shown).
     sharing = traitlets.Dict().tag(sync=True)
     #: Work submitted to the facilitator, with its feedback (peerkit/exercises/submitting.py);
     #: empty where the exercise is not for submitting, or outside a class.

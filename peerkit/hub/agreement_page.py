@@ -88,8 +88,9 @@ class AgreementPage(BoardHandler):
             for index, name in enumerate(names):
                 learners = cohorts.learners_of(viewer, name)
                 shared = await asyncio.to_thread(
-                    store.shared_answers, viewer, learners, FOR_FACILITATOR, session
-                )
+                    store.shared_answers, viewer, learners, FOR_FACILITATOR, session,
+                    groups=[name], unnamed_group=cohorts.alone_in(learners, [name]),
+                )  # fmt: skip
                 shared = [a for a in shared if a.exercise == exercise]
                 board = board_session(course, session, shared, self.boards.root)
                 agreed = next((a for a in current if a.cohort == name), None)

@@ -17,7 +17,8 @@ GET      ``revisions/count``                  ``{"count": n}``
 DELETE   ``revisions``                        erase everything: ``{"removed": n}``
 GET      ``draft-secret``                     ``{"secret": s}``
 GET      ``answers/S/E/consent``              who may see it: ``{"consent": c or null}``
-PUT      ``answers/S/E/consent``              body ``{"audience": a}``; ``{"consent": c}``
+PUT      ``answers/S/E/consent``              body ``{"audience": a, "group": g}``;
+                                              ``{"consent": c}``
 GET      ``answers/S/E/consent/history``      every choice: ``{"consents": [...]}``
 GET      ``consents``                         each answer's choice: ``{"consents": [...]}``
 POST     ``answers/S/E/submissions``          submit it to the facilitator:
@@ -29,6 +30,12 @@ GET      ``agreements?module=M``              the learner's groups' agreements f
 
 Errors are ``{"error": message}`` with a 4xx or 5xx status; a message never holds
 any text the request carried.
+
+A choice of "my group" (``group``, ``group-named``) is for one group, ``g``: it may
+be left out by someone in one group only (their group is recorded), and is refused
+(400) for someone in several, or (403) when they are not in it. A choice recorded
+before groups were named has ``"group": null``: a group's board shows it only while
+its learner is in that one group alone.
 """
 
 from __future__ import annotations
@@ -83,6 +90,11 @@ def revision_from_json(data: Any) -> Revision:
         raise ValueError("not a revision") from exc
 
 
+#: What a learner in several groups is told when a choice of "my group" names none.
+CHOOSE_GROUP = "You are in more than one group: choose which group can see this answer."
+NOT_YOUR_GROUP = "You are not in that group, so you cannot share with it."
+
+
 def consent_json(consent: Consent) -> dict[str, Any]:
     return {
         "id": consent.id,
@@ -90,6 +102,7 @@ def consent_json(consent: Consent) -> dict[str, Any]:
         "exercise": consent.exercise,
         "audience": consent.audience,
         "changed_at": consent.changed_at.isoformat(),
+        "group": consent.group,
     }
 
 
@@ -105,6 +118,7 @@ def consent_from_json(data: Any, learner: str) -> Consent:
             exercise=str(data["exercise"]),
             audience=str(data["audience"]),
             changed_at=datetime.fromisoformat(str(data["changed_at"])),
+            group=None if data.get("group") is None else str(data["group"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError("not a consent") from exc

@@ -1,8 +1,12 @@
 """The boards: pages of the peerkit service showing what learners chose to share.
 
 ``board/`` is the facilitator's board (facilitators only: the answers the learners
-of their own groups shared with them, or with the group), ``group/`` a learner's
-group board (what their group shared with the group). Each session's board is
+of their own groups shared with them, or with one of those groups), ``group/`` a
+learner's group board (what their group shared with the group). Someone in several
+groups reads each group's board apart, ``group/...?group=G`` (none until they
+choose: ``group/`` lists their groups); an answer shared with "my group" names the
+one group it is for, and a choice naming none (recorded before groups were named)
+counts only while its learner is in one group alone. Each session's board is
 drawn by the template engine (every text escaped), and kept live: the page listens
 to ``.../events`` (server-sent events) and fetches ``.../fragment`` again when an
 answer it may show changes; when the events stop, it polls instead. Nothing else
@@ -19,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jupyterhub.services.auth import HubOAuth, HubOAuthCallbackHandler, HubOAuthenticated
 from markupsafe import Markup
@@ -45,6 +50,7 @@ CSP = (
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 REFUSED = {
+    400: "You are in more than one group: choose which group's board from your board's page.",
     401: "Sign in to the course first.",
     403: "This board is for the course's facilitators.",
     404: "There is no such session in this course.",
@@ -100,6 +106,12 @@ class Sight:
     learners: frozenset[str]
     audiences: frozenset[str]
     groups: list[str]
+    #: The learners whose choices naming no group count on this board.
+    unnamed: frozenset[str] = frozenset()
+    #: The viewer's groups to choose from, when they are in several and chose none.
+    choices: tuple[str, ...] = ()
+    #: What the board's addresses end with (``?group=G``: one of several groups).
+    query: str = ""
 
     @property
     def groups_text(self) -> str:
@@ -109,15 +121,28 @@ class Sight:
         return f"your group {named}" if len(self.groups) == 1 else f"your groups {named}"
 
 
-def sight(cohorts: Cohorts, viewer: str, kind: str) -> Sight:
-    """What ``viewer`` may see on a ``kind`` board; raises HTTPError(403) if nothing."""
+def sight(cohorts: Cohorts, viewer: str, kind: str, group: str | None = None) -> Sight:
+    """What ``viewer`` may see on a ``kind`` board (of ``group``, one of theirs, on a
+    group's board); raises HTTPError(403) if nothing."""
+    theirs = cohorts.cohorts_of(viewer)
     if kind == FACILITATOR:
         if not cohorts.is_facilitator(viewer):
             raise HTTPError(403)
-        return Sight(
-            viewer, cohorts.learners_of(viewer), FOR_FACILITATOR, cohorts.cohorts_of(viewer)
-        )
-    return Sight(viewer, cohorts.classmates_of(viewer), FOR_GROUP, cohorts.cohorts_of(viewer))
+        learners = cohorts.learners_of(viewer)
+        return Sight(viewer, learners, FOR_FACILITATOR, theirs, cohorts.alone_in(learners, theirs))
+    if group is None or group == "":
+        if len(theirs) > 1:  # never merged, never guessed: they choose one
+            return Sight(viewer, frozenset(), FOR_GROUP, [], choices=tuple(theirs))
+        group = theirs[0] if theirs else None
+    elif group not in theirs:  # the same for a group that does not exist
+        raise HTTPError(403)
+    if group is None:
+        return Sight(viewer, frozenset(), FOR_GROUP, [])
+    learners = cohorts.members_of(group)
+    query = "?" + urlencode({"group": group}) if len(theirs) > 1 else ""
+    return Sight(
+        viewer, learners, FOR_GROUP, [group], cohorts.alone_in(learners, [group]), (), query
+    )
 
 
 class BoardHandler(HubOAuthenticated, RequestHandler):
@@ -155,7 +180,10 @@ class BoardHandler(HubOAuthenticated, RequestHandler):
 
     async def sight(self) -> Sight:
         viewer, cohorts = await self.cohorts()
-        return sight(cohorts, viewer, self.kind)
+        group = self.get_query_argument("group", None) if self.kind == GROUP else None
+        seen = sight(cohorts, viewer, self.kind, group)
+        self.query = seen.query
+        return seen
 
     def session_id(self, session: str) -> str:
         if session not in self.boards.course.sessions_by_id:
@@ -166,8 +194,9 @@ class BoardHandler(HubOAuthenticated, RequestHandler):
         store = self.boards.store
         try:
             return await asyncio.to_thread(
-                store.shared_answers, seen.viewer, seen.learners, seen.audiences, session
-            )
+                store.shared_answers, seen.viewer, seen.learners, seen.audiences, session,
+                groups=seen.groups, unnamed_group=seen.unnamed,
+            )  # fmt: skip
         except StoreError:
             log.warning("board read failed")
             raise HTTPError(503) from None
@@ -191,8 +220,19 @@ class BoardHandler(HubOAuthenticated, RequestHandler):
             log.warning("reading submitted work failed")
             raise HTTPError(503) from None
 
+    #: What this page's board addresses end with (set by ``sight``).
+    query = ""
+
     def board_url(self, *parts: str) -> str:
-        return self.boards.prefix + "/".join((self.kind if self.kind == GROUP else "board", *parts))
+        path = "/".join((self.kind if self.kind == GROUP else "board", *parts))
+        return self.boards.prefix + path + self.query
+
+    def choose_group(self, seen: Sight, session: str | None = None) -> None:
+        """Someone in several groups, who chose none: a link to each group's board."""
+        parts = (GROUP, session) if session else (GROUP,)
+        base = self.boards.prefix + "/".join(parts)
+        links = [(name, f"{base}?{urlencode({'group': name})}") for name in seen.choices]
+        self.page("Your groups' boards", macros(TEMPLATE).choose_body(links))
 
     def page(self, title: str, body: Markup) -> None:
         m = macros(TEMPLATE)
@@ -219,6 +259,9 @@ class BoardIndex(BoardHandler):
             self.redirect(self.get_login_url())
             return
         seen = await self.sight()
+        if seen.choices:
+            self.choose_group(seen)
+            return
         shared = await self.shared(seen)
         counts: dict[str, int] = {}
         for answer in shared:
@@ -241,12 +284,17 @@ class SessionBoard(BoardHandler):
     async def board(self, session: str) -> tuple[Sight, BoardSession]:
         session = self.session_id(session)
         seen = await self.sight()
+        if seen.choices:  # which group's board is not said: nothing is read
+            raise HTTPError(400)
         shared = await self.shared(seen, session)
         return seen, board_session(self.boards.course, session, shared, self.boards.root)
 
     async def get(self, session: str) -> None:
         if self.viewer is None:
             self.redirect(self.get_login_url())
+            return
+        if self.kind == GROUP and (chooser := await self.sight()).choices:
+            self.choose_group(chooser, self.session_id(session))
             return
         seen, board = await self.board(session)
         submitted = None
@@ -297,6 +345,8 @@ class Events(BoardHandler):
     async def get(self, session: str) -> None:
         session = self.session_id(session)
         seen = await self.sight()
+        if seen.choices:
+            raise HTTPError(400)
         self.set_header("Content-Type", "text/event-stream")
         self.set_header("X-Accel-Buffering", "no")
         changes = self.boards.changes

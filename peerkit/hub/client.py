@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import threading
+import time
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -33,6 +34,10 @@ NOT_YOURS = "A course page can only read and save its own learner's answers."
 LOCATION = "your class's database, run by your course organiser"
 
 
+#: How long ``groups_now`` uses the groups it read before asking again.
+GROUPS_MAX_AGE_SECONDS = 5.0
+
+
 class ServiceStore:
     """The answer store, through the hub service. Same methods as ``AnswerStore``."""
 
@@ -50,6 +55,7 @@ class ServiceStore:
         self._timeout = timeout
         self._learner: str | None = None
         self._groups: list[str] = []
+        self._groups_read_at = -1e9
         self._facilitator = False
         #: Each answer's choice, read in one call when a page first asks (None: not yet).
         self._choices: dict[tuple[str, str], Consent] | None = None
@@ -251,12 +257,15 @@ class ServiceStore:
         except ValueError as exc:
             raise StoreError(REFUSED) from exc
 
-    def set_consent(self, learner: str, session: str, exercise: str, audience: str) -> Consent:
+    def set_consent(
+        self, learner: str, session: str, exercise: str, audience: str, group: str | None = None
+    ) -> Consent:
+        """``group``: which of the learner's groups a choice of "my group" is for (the
+        service refuses none for someone in several groups: StoreError, its words)."""
         audience = checked(audience)
         self._mine(learner)
-        data = self._call(
-            "PUT", self._answer_path(session, exercise) + "/consent", {"audience": audience}
-        )
+        body = {"audience": audience, **({"group": group} if group else {})}
+        data = self._call("PUT", self._answer_path(session, exercise) + "/consent", body)
         consent = self._consent(data.get("consent") if isinstance(data, dict) else None, learner)
         if consent is None:
             raise StoreError(REFUSED)
@@ -321,6 +330,21 @@ class ServiceStore:
 
     @property
     def groups(self) -> list[str]:
+        return list(self._groups)
+
+    def groups_now(self) -> list[str]:
+        """The learner's groups, asked again at most every few seconds (they may have
+        changed since the kernel started; a page's exercises share one asking)."""
+        with self._lock:
+            fresh = time.monotonic() - self._groups_read_at < GROUPS_MAX_AGE_SECONDS
+        if not fresh:
+            data = self._call("GET", "whoami")
+            listed = data.get("groups") if isinstance(data, dict) else None
+            if not isinstance(listed, list):
+                raise StoreError(REFUSED)
+            with self._lock:
+                self._groups = [g for g in listed if isinstance(g, str)]
+                self._groups_read_at = time.monotonic()
         return list(self._groups)
 
     @property

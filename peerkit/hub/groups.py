@@ -2,7 +2,7 @@
 
 A cohort is any JupyterHub group except ``facilitators``; membership of
 ``facilitators`` makes someone a facilitator. A facilitator sees the learners of
-the cohorts they are in, and a learner sees their own cohorts' boards. The service
+the cohorts they are in, and a learner sees their own cohorts' boards, each apart. The service
 reads the groups with its own token (role ``peerkit-service``: ``list:groups`` and
 ``read:groups``), a few seconds old at most.
 """
@@ -73,12 +73,17 @@ class Cohorts:
             seen |= self.members[name]
         return frozenset(seen - self.facilitators)
 
-    def classmates_of(self, learner: str) -> frozenset[str]:
-        """Everyone whose group-shared answers ``learner`` sees (themselves included)."""
-        seen: set[str] = set()
-        for name in self.cohorts_of(learner):
-            seen |= self.members[name]
-        return frozenset(seen - self.facilitators)
+    def members_of(self, cohort: str) -> frozenset[str]:
+        """The learners of one cohort (its facilitators left out)."""
+        return frozenset(self.members.get(cohort, frozenset()) - self.facilitators)
+
+    def alone_in(self, learners: Iterable[str], cohorts: Iterable[str]) -> frozenset[str]:
+        """Those of ``learners`` whose only cohort is one of ``cohorts``: for whom a
+        choice of "my group" that names no group (an older one) means it."""
+        names = set(cohorts)
+        return frozenset(
+            who for who in learners if len(mine := self.cohorts_of(who)) == 1 and mine[0] in names
+        )
 
 
 class HubGroups:

@@ -37,7 +37,7 @@ from peerkit.hub import api
 from peerkit.hub.boards import Boards, Changes, board_routes
 from peerkit.hub.groups import GroupsUnavailable, HubGroups
 from peerkit.store.answer_store import AnswerStore
-from peerkit.store.consent import PRIVATE, UnknownAudience
+from peerkit.store.consent import FOR_GROUP, PRIVATE, UnknownAudience
 from peerkit.store.submission import NothingToSubmit
 
 ADMIN_URL_ENV = "PEERKIT_DATABASE_ADMIN_URL"
@@ -261,9 +261,28 @@ class ConsentChoice(ApiHandler):
         learner = self.learner
         self.answer(session, exercise)
         data = self.body()
+        audience, group = data.get("audience"), None
+        if audience in FOR_GROUP:
+            try:
+                theirs = (await self.parts.groups.cohorts(learner)).cohorts_of(learner)
+            except GroupsUnavailable:
+                raise HTTPError(503) from None
+            named = data.get("group")
+            if named is None or named == "":
+                if len(theirs) > 1:  # never a guess: the learner says which group
+                    self.set_status(400)
+                    self.finish({"error": api.CHOOSE_GROUP})
+                    return
+                group = theirs[0] if theirs else None
+            elif named in theirs:
+                group = named
+            else:  # not a group of theirs (or not a name at all), said the same way
+                self.set_status(403)
+                self.finish({"error": api.NOT_YOUR_GROUP})
+                return
         try:
             consent = await self.run(
-                self.store.set_consent, learner, session, exercise, data.get("audience")
+                self.store.set_consent, learner, session, exercise, audience, group
             )
         except UnknownAudience as exc:
             self.set_status(422)

@@ -26,7 +26,14 @@ from peerkit.errors import StoreError
 from peerkit.store import idea_rows
 from peerkit.store.agreement import Agreement, checked_agreement
 from peerkit.store.answers import decode, encode, is_answered, normalise
-from peerkit.store.consent import FACILITATOR, NAMED, Consent, SharedAnswer, checked
+from peerkit.store.consent import (
+    FACILITATOR,
+    FOR_GROUP,
+    NAMED,
+    Consent,
+    SharedAnswer,
+    checked,
+)
 from peerkit.store.ideas import (
     HIDDEN,
     MAX_IDEA_CHARS,
@@ -323,16 +330,21 @@ class AnswerStore:
         return [_revision(row) for row in rows]
 
     # --- who may see each answer ------------------------------------------------
-    def set_consent(self, learner: str, session: str, exercise: str, audience: str) -> Consent:
+    def set_consent(
+        self, learner: str, session: str, exercise: str, audience: str, group: str | None = None
+    ) -> Consent:
         """Record the learner's choice of who may see one answer (a new row, kept).
 
-        An unchanged choice returns the current one. Raises UnknownAudience for a
+        ``group`` is the one group a choice of "my group" is for (the caller has
+        checked the learner is in it); it is kept only with those choices. An
+        unchanged choice returns the current one. Raises UnknownAudience for a
         choice that is not offered.
         """
         audience = checked(audience)
+        group = str(group) if group and audience in FOR_GROUP else None
         with self._write(learner) as conn:
             current = conn.execute(_newest(learner, session, exercise, consents)).first()
-            if current is not None and current.audience == audience:
+            if current is not None and (current.audience, current.cohort) == (audience, group):
                 return _consent(current)
             if current is None and audience == "private":
                 # Private is the default: record it only once something else was chosen.
@@ -345,10 +357,11 @@ class AnswerStore:
                     exercise=exercise,
                     audience=audience,
                     changed_at=changed_at,
+                    cohort=group,
                 )
             )
             new_id = inserted_id(result)
-        return Consent(new_id, learner, session, exercise, audience, changed_at)
+        return Consent(new_id, learner, session, exercise, audience, changed_at, group)
 
     def consent(self, learner: str, session: str, exercise: str) -> Consent | None:
         """The learner's current choice for one answer (None: never chosen, so private)."""
@@ -385,12 +398,19 @@ class AnswerStore:
         learners: Collection[str],
         audiences: Collection[str],
         session: str | None = None,
+        *,
+        groups: Collection[str] | None = None,
+        unnamed_group: Collection[str] = (),
     ) -> list[SharedAnswer]:
         """The current answers of ``learners`` whose current choice is in ``audiences``.
 
         What a board shows ``viewer``; oldest first. ``learner`` is None where the
-        choice keeps the name back. On PostgreSQL, row-level security applies the
-        same rule again (peerkit/store/postgres.py).
+        choice keeps the name back. With ``groups`` (the board's groups), an answer
+        shared with "my group" is shown only when the group it is for is one of
+        them; a choice that names no group (recorded before groups were named)
+        counts only for the learners in ``unnamed_group`` (those with one group, on
+        a group's board). On PostgreSQL, row-level security applies the same rules
+        again (peerkit/store/postgres.py).
         """
         who = sorted(set(learners))
         allowed = {checked(a) for a in audiences}
@@ -408,10 +428,14 @@ class AnswerStore:
             revisions.c.learner, revisions.c.session, revisions.c.exercise
         )
         options = {VISIBLE_OPTION: who, AUDIENCES_OPTION: sorted(allowed)}
+        if groups is not None:
+            options[COHORTS_OPTION] = sorted(set(groups))
+        unnamed = set(unnamed_group)
         with self._read(viewer, **options) as conn:
             chosen = {
                 (row.learner, row.session, row.exercise): row.audience
                 for row in conn.execute(select(consents).where(consents.c.id.in_(newest_consent)))
+                if groups is None or _for_board(row, groups, unnamed)
             }
             rows = conn.execute(
                 select(revisions)
@@ -688,10 +712,18 @@ def _newest(learner: str, session: str, exercise: str, table: Any = revisions) -
     )
 
 
+def _for_board(row: Any, groups: Collection[str], unnamed: set[str]) -> bool:
+    """Whether a consent row lets a board of ``groups`` show its answer."""
+    if row.audience not in FOR_GROUP:
+        return True
+    if row.cohort:
+        return row.cohort in groups
+    return row.learner in unnamed  # an older "my group": its learner's only group
+
+
 def _consent(row: Any) -> Consent:
-    return Consent(
-        row.id, row.learner, row.session, row.exercise, row.audience, aware(row.changed_at)
-    )
+    at = aware(row.changed_at)
+    return Consent(row.id, row.learner, row.session, row.exercise, row.audience, at, row.cohort)
 
 
 def _revision(row: Any) -> Revision:

@@ -58,6 +58,9 @@ class Consent:
     exercise: str
     audience: str
     changed_at: datetime
+    #: The one group a choice of "my group" is for; None in a choice recorded before
+    #: groups were named (the learner's group while they have only one).
+    group: str | None = None
 
     @property
     def label(self) -> str:

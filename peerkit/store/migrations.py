@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, inspect, select
 
 from peerkit.errors import StoreError
 from peerkit.store.schema import (
@@ -46,9 +46,17 @@ def _add_submissions(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _add_consent_cohort(conn: Connection) -> None:
+    """Version 4 -> 5: which group a choice of "my group" is for (none in older rows)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("answer_consent")}
+    if "cohort" not in columns:
+        conn.exec_driver_sql("ALTER TABLE answer_consent ADD COLUMN cohort VARCHAR(200)")
+
+
 MIGRATIONS[1] = _add_draft_keys
 MIGRATIONS[2] = _add_answer_consent
 MIGRATIONS[3] = _add_submissions
+MIGRATIONS[4] = _add_consent_cohort
 
 
 def ensure_schema(conn: Connection) -> int:

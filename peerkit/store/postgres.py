@@ -11,9 +11,11 @@ none set, no row is visible at all.
 Boards (peerkit/hub/boards.py) read other learners' shared answers. For those
 reads the store also sets ``peerkit.visible`` (a JSON list of the learners the
 viewer may see, from their JupyterHub groups) and ``peerkit.audiences`` (the
-sharing choices the board shows). Two more policies, for SELECT only, then let a
+sharing choices the board shows), and ``peerkit.cohorts`` (the board's groups).
+Two more policies, for SELECT only, then let a
 row through: a consent row of a visible learner, and a revision of a visible
-learner whose answer's newest consent row is one of those choices. So a board
+learner whose answer's newest consent row is one of those choices and, where it
+names the group it is for, names one of the board's groups. So a board
 query that forgot a condition still cannot show an answer its learner kept private.
 Work submitted to a facilitator, and the feedback on it, is let through the same
 way only when those choices include the facilitator's; a facilitator may add
@@ -83,11 +85,16 @@ SHARED_CONDITIONS = {
     "answer_consent": f"learner IN {VISIBLE}",
     "answer_submissions": FOR_FACILITATOR,
     "submission_feedback": FOR_FACILITATOR,
+    # The newest choice is one the board shows; and a choice of "my group" that
+    # names a group, one of the board's groups (an older one, naming none, is
+    # narrowed by the store: its learner's only group).
     "answer_revisions": (
-        f"learner IN {VISIBLE} AND ("
-        "SELECT c.audience FROM answer_consent c WHERE c.learner = answer_revisions.learner "
-        "AND c.session = answer_revisions.session AND c.exercise = answer_revisions.exercise "
-        f"ORDER BY c.id DESC LIMIT 1) IN {_json_list(AUDIENCES_SETTING)}"
+        f"learner IN {VISIBLE} AND EXISTS (SELECT 1 FROM ("
+        "SELECT c.audience, c.cohort FROM answer_consent c "
+        "WHERE c.learner = answer_revisions.learner AND c.session = answer_revisions.session "
+        "AND c.exercise = answer_revisions.exercise ORDER BY c.id DESC LIMIT 1) n "
+        f"WHERE n.audience IN {_json_list(AUDIENCES_SETTING)} AND (n.cohort IS NULL "
+        f"OR n.audience = 'facilitator' OR n.cohort IN {_json_list(COHORTS_SETTING)}))"
     ),
 }
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 
 #: Bump when the tables change, and add a step to ``migrations.MIGRATIONS``.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -55,6 +55,8 @@ draft_keys = Table(
 #: Who may see each answer, as the learner chose: one row per choice, never changed,
 #: so every change is kept with its time. The newest row for (learner, session,
 #: exercise) is the current choice; no row means "only me". Added in version 3.
+#: ``cohort`` (version 5) is the one group a choice of "my group" is for; none in
+#: rows from before, which mean the learner's group only while they have just one.
 answer_consent = Table(
     "answer_consent",
     metadata,
@@ -64,6 +66,7 @@ answer_consent = Table(
     Column("exercise", String(100), nullable=False),
     Column("audience", String(32), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("cohort", String(200), nullable=True),
     Index("ix_answer_consent_lookup", "learner", "session", "exercise", "id"),
 )
 

@@ -29,6 +29,7 @@ hiding, by A's facilitators. Counts: test-artifacts/access-sweep.json.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import urllib.parse
@@ -91,6 +92,8 @@ class World:
     people: dict[str, str]
     #: What each caller must see: a positive control for each way in.
     expects: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: The other group's name (G's and O's).
+    other_cohort: str = ""
 
     def seen(self, text: str) -> set[str]:
         """The canaries in a reply."""
@@ -170,7 +173,8 @@ def world(group) -> Iterator[World]:
         for name, people in joining.items():  # the service reads the groups within seconds
             for who in people:
                 wait_until(lambda n=name, w=who: n in groups_of(rc, w), timeout=10)
-        yield seed(rc, {"A": a, "B": b, "F": f, "G": g, "O": other}, cohort)
+        world = seed(rc, {"A": a, "B": b, "F": f, "G": g, "O": other}, cohort)
+        yield dataclasses.replace(world, other_cohort=other_cohort)
     finally:
         for name, people in joining.items():
             members(rc, "DELETE", name, people)
@@ -283,19 +287,24 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
                 Try("POST", f"api/{board}/{idea}/hide", {"reason": "", **named},
                     changes=f"hid A's {kind}", may=frozenset("F" if own else "")),
             ]  # fmt: skip
+    # A group's board by its group's name too (chosen: someone in several groups).
     out += [Try("GET", "board/"), Try("GET", "group/"), Try("GET", f"board/?learner={a}")]
+    out += [Try("GET", f"group/?group={cohort}")]
     for session in SESSIONS:
         out += [
             Try("GET", f"board/{session}"),
             Try("GET", f"board/{session}/fragment?learner={a}"),
             Try("GET", f"group/{session}/"),
             Try("GET", f"group/{session}/fragment?learner={a}"),
+            Try("GET", f"group/{session}/?group={cohort}"),
+            Try("GET", f"group/{session}/fragment?group={cohort}&learner={a}"),
             Try("GET", f"board/{session}/submitted?learner={a}&sent={submission}"),
         ]
     s = BOARD_SESSION
     out += [
         Try("GET", f"board/{s}/events", stream=True),
         Try("GET", f"group/{s}/events?learner={a}", stream=True),
+        Try("GET", f"group/{s}/events?group={cohort}", stream=True),
         Try("GET", f"board/{s}/agreement?learner={a}&saved=1"),
         Try("GET", "board/m1s1/agreement"),
         Try("POST", f"board/{ESSAY_SESSION}/submitted", form={"submission": submission, **named},
@@ -503,10 +512,12 @@ def test_no_one_but_those_a_chose_reaches_a_s_data(world: World) -> None:
 # --- the event streams, live ---------------------------------------------------------
 
 STREAMS = {
-    # stream: the roles that may listen (the API's by token only)
+    # stream: the roles that may listen (the API's by token only). ``{own}``: the
+    # caller's own group (A's, or the other group for G and O), named as someone in
+    # several groups must; the demo accounts in a browser are.
     f"api/{IDEAS}/events": frozenset("ABFGO"),
     f"board/{BOARD_SESSION}/events": frozenset("FG"),
-    f"group/{BOARD_SESSION}/events": frozenset("ABFGO"),
+    f"group/{BOARD_SESSION}/events?group={{own}}": frozenset("ABFGO"),
 }
 
 
@@ -523,7 +534,9 @@ def test_event_streams_tell_only_those_who_may_see(world: World) -> None:
     violations: list[str] = []
     streams: dict[tuple[str, str], EventStream] = {}
     for caller in w.callers:
-        for path, roles in STREAMS.items():
+        own = w.other_cohort if caller.role in "GO" else w.cohort
+        for stream_path, roles in STREAMS.items():
+            path = stream_path.format(own=own)
             api = path.startswith("api/")
             direct = api and not caller.browser  # as a kernel listens
             got = caller.listen(rc.plan.service_url if direct else rc.plan.url, SERVICE + path)

@@ -8,6 +8,7 @@ import time
 from peerkit.hub import api
 from tests.browser.axe import missing, report, run_axe
 from tests.classroom.test_class_browser import FIRST_BOX, open_session, sign_in, wait_saved
+from tests.running_class import wait_until
 
 BOARD = f"/services/{api.SERVICE_NAME}/board/"
 PAYLOADS = (
@@ -139,3 +140,74 @@ def test_the_board_passes_axe(browser, running_class) -> None:
     violations += run_axe(page)
     page.context.close()
     assert violations == [], report(violations)
+
+
+def test_a_learner_in_two_groups_chooses_which_group_sees_an_answer(
+    browser, running_class, artifacts
+) -> None:
+    """Carol (of "tuesday") is put in a second group too, with P. Choosing "My group"
+    shares with no group until she says which (none is chosen for her); then only
+    that group's board shows it."""
+    rc = running_class
+    p = rc.new_learner("p")
+    second = rc.new_group(["carol", p])
+    token = rc.token_for("carol")
+
+    def groups() -> list[str]:
+        return rc.service_call("GET", "whoami", token)[1]["groups"]
+
+    def consents() -> list[dict]:
+        found = rc.service_call("GET", "consents", token)[1]["consents"]
+        return [c for c in found if c["session"] == "m1s1"]
+
+    def group_board(who: str, group: str) -> str:
+        path = f"/services/{api.SERVICE_NAME}/group/m1s1/fragment?group={group}"
+        status, data = rc.call("GET", path, rc.token_for(who))
+        assert status == 200, (who, group, status)
+        return data.decode()
+
+    try:
+        wait_until(lambda: sorted(groups()) == sorted([second, "tuesday"]), timeout=10)
+        learner = sign_in(browser, rc, "carol")
+        box = open_session(learner, rc, "carol")
+        words = f"For my second group only {time.time_ns()}"
+        box.fill(words)
+        wait_saved(learner)
+        before = consents()
+        exercise = learner.locator(".peerkit-exercise").first
+        share = exercise.locator(".peerkit-share")
+        share.locator("summary").click()
+        which = share.get_by_role("group", name="Which of your groups?")
+        assert which.is_hidden()  # nothing to choose until "my group" is
+        exercise.get_by_label("My group, with my name").check()
+        share.get_by_text("Now choose which group can see it.", exact=False).wait_for()
+        assert which.is_visible()
+        for name in ("tuesday", second):  # no group chosen for her
+            assert not which.get_by_label(name).is_checked()
+        assert consents() == before  # nothing was saved, so no group sees it
+        assert words not in group_board(p, second) and words not in group_board("carol", "tuesday")
+        assert not missing(), missing()
+        violations = run_axe(learner)
+        assert violations == [], report(violations)
+        learner.screenshot(path=str(artifacts / "class-share-two-groups-none-chosen.png"))
+
+        which.get_by_label(second).check()
+        share.get_by_text(
+            f"Saved: My group, with my name (\u201c{second}\u201d).", exact=True
+        ).wait_for()
+        assert words in group_board(p, second)
+        assert words not in group_board("carol", "tuesday")
+        learner.screenshot(path=str(artifacts / "class-share-two-groups.png"))
+
+        learner.reload()
+        learner.locator(FIRST_BOX).first.wait_for()
+        summary = learner.locator(".peerkit-exercise").first.locator(".peerkit-share summary")
+        assert f"My group, with my name (\u201c{second}\u201d)" in summary.inner_text()
+        learner.context.close()
+    finally:  # carol shares nothing and is in "tuesday" only again, for the other tests
+        for c in consents():
+            path = f"answers/{c['session']}/{c['exercise']}/consent"
+            rc.service_call("PUT", path, token, {"audience": "private"})
+        body = {"users": ["carol"]}
+        status, _ = rc.call("DELETE", f"/hub/api/groups/{second}/users", rc.admin_token, body)
+        assert status in (200, 204), status

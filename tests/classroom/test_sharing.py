@@ -32,6 +32,12 @@ def board(rc, who: str, kind: str, session: str = S) -> tuple[int, str]:
     return status, text
 
 
+def page(rc, who: str, path: str) -> tuple[int, str]:
+    """A board page under the service, as ``who`` (status, text)."""
+    status, data = rc.call("GET", BOARD + path, rc.token_for(who))
+    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
 def every_path(rc, who: str, victim: str) -> list[tuple[int, str]]:
     """Everything ``who`` can ask the service for, naming ``victim`` where a request can."""
     token = rc.token_for(who)
@@ -190,3 +196,61 @@ def test_a_boards_xsrf_token_never_reaches_a_log(group) -> None:
     wait_until(lambda: f"401 GET {BOARD}group/{S}/events" in service_log.read_text())
     for log in rc.classroom.logs_dir.iterdir():
         assert secret not in log.read_text(errors="replace"), log.name
+
+
+def test_a_learner_in_two_groups_shares_with_one_group_only(running_class) -> None:
+    """M is in two groups (with P; with Q). An answer M shares "with my group" goes to
+    the one group M names, and no group's board shows it without one; M reads each
+    group's board apart, never the two merged."""
+    from tests.classroom.conftest import in_a_group
+
+    rc = running_class
+    m, p, q, x = (rc.new_learner(stem) for stem in ("m", "p", "q", "x"))
+    one, two = rc.new_group([m, p]), rc.new_group([m, q])
+    third = rc.new_group([x])
+    for who in (p, q, x):
+        wait_until(lambda w=who: in_a_group(rc, w), timeout=10)
+    wait_until(
+        lambda: len(rc.service_call("GET", "whoami", rc.token_for(m))[1]["groups"]) == 2,
+        timeout=10,
+    )
+    words = "An answer of M for the first group only"
+    put(rc, m, f"answers/{S}/{E}", {"value": words, "base": 0})
+    # Someone in two groups must say which: refused, saying why, never echoing.
+    path = f"answers/{S}/{E}/consent"
+    for body, status, why in (
+        ({"audience": "group-named"}, 400, "more than one group"),
+        ({"audience": "group-named", "group": third}, 403, "not in that group"),
+        ({"audience": "group", "group": ["x"]}, 403, "not in that group"),
+    ):
+        answer = rc.service_call("PUT", path, rc.token_for(m), body)
+        assert answer[0] == status and why in answer[1]["error"], answer
+        assert third not in json.dumps(answer[1])
+    assert rc.service_call("GET", path, rc.token_for(m))[1] == {"consent": None}
+    for who in (q, p):
+        status, text = board(rc, who, "group")
+        assert status == 200 and words not in text, who
+    chosen = put(rc, m, path, {"audience": "group-named", "group": one})
+    assert chosen["consent"]["group"] == one
+    status, text = board(rc, p, "group")
+    assert status == 200 and words in text and m in text
+    status, text = board(rc, q, "group")  # only in the other group: not theirs
+    assert status == 200 and words not in text
+    # M reads one group's board at a time: none until M says which.
+    status, text = page(rc, m, "group/")
+    assert status == 200 and f"group={one}" in text and f"group={two}" in text
+    assert words not in text
+    assert board(rc, m, "group")[0] == 400
+    for group, status, shown in ((one, 200, True), (two, 200, False), (third, 403, False)):
+        got, text = page(rc, m, f"group/{S}/fragment?group={group}")
+        assert got == status and (words in text) is shown, group
+    status, text = page(rc, m, f"group/{S}?group={one}")
+    assert status == 200 and f"events?group={one}" in text
+    # Q's board and the second group's show Q's own sharing, not M's.
+    put(rc, q, f"answers/{S}/{E2}", {"value": "Q for the second group", "base": 0})
+    put(rc, q, f"answers/{S}/{E2}/consent", {"audience": "group"})
+    got, text = page(rc, m, f"group/{S}/fragment?group={two}")
+    assert got == 200 and "Q for the second group" in text
+    assert "Q for the second group" not in board(rc, p, "group")[1]
+    for log in rc.classroom.logs_dir.glob("*.log"):
+        assert words not in log.read_text(encoding="utf-8", errors="replace"), log.name

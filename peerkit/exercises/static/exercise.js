@@ -546,6 +546,12 @@ function shareControl(sharing, send, view) {
   const id = uid("share");
   const labels = Object.fromEntries(sharing.choices.map(([value, label]) => [value, label]));
   let current = sharing.audience || "";
+  // Someone in several groups says which group "my group" is: none until they do.
+  const groups = Array.isArray(sharing.groups) ? sharing.groups : [];
+  let group = sharing.group || ""; // as saved
+  let picked = group; // as chosen on the page
+  let waiting = ""; // a choice of "my group" waiting for its group
+  const forGroup = (value) => value === "group" || value === "group-named";
   const details = el("details", { class: "govuk-details peerkit-share" });
   const summaryText = el("span", { class: "govuk-details__summary-text" });
   details.append(el("summary", { class: "govuk-details__summary" }, summaryText));
@@ -565,32 +571,53 @@ function shareControl(sharing, send, view) {
   let unanswered = null;
   const failed = (text) => {
     clearTimeout(unanswered);
+    waiting = "";
+    picked = group;
     show();
     message.classList.add("peerkit-share-error");
     message.textContent = text;
   };
+  const groupInputs = {};
+  const groupBox = el("fieldset", { class: "govuk-fieldset peerkit-share-groups", hidden: "" });
   const show = () => {
-    for (const [value, input] of Object.entries(inputs)) input.checked = value === current;
-    summaryText.textContent = current
-      ? `Who can see this: ${labels[current] || labels.private}`
-      : "Who can see this: could not be checked just now (only you, until you choose)";
+    const shown = waiting || current;
+    for (const [value, input] of Object.entries(inputs)) input.checked = value === shown;
+    for (const [name, input] of Object.entries(groupInputs)) input.checked = name === picked;
+    groupBox.hidden = !(groups.length > 1 && forGroup(shown));
+    const which = groups.length > 1 && forGroup(current);
+    summaryText.textContent = !current
+      ? "Who can see this: could not be checked just now (only you, until you choose)"
+      : which && !group
+        ? "Who can see this: only you, until you choose which group"
+        : `Who can see this: ${labels[current] || labels.private}${which ? ` (\u201c${group}\u201d)` : ""}`;
+  };
+  const choose = (value) => {
+    message.classList.remove("peerkit-share-error");
+    if (forGroup(value) && groups.length > 1 && !picked) {
+      waiting = value;
+      message.textContent = "Now choose which group can see it. No group sees it until you do.";
+      show();
+      return;
+    }
+    waiting = "";
+    message.textContent = "Saving your choice\u2026";
+    const body = { type: "share", audience: value, view };
+    if (forGroup(value) && groups.length > 1) body.group = picked;
+    if (!send(body)) {
+      failed("Your choice could not be saved: the course is not connected. Please try again.");
+      return;
+    }
+    clearTimeout(unanswered);
+    unanswered = setTimeout(
+      () => failed("No answer from the course, so your choice is as it was. Reload the page and try again."),
+      REPLY_MS,
+    );
   };
   for (const [value, label, hint] of sharing.choices) {
     const inputId = `${id}-${value}`;
     const input = el("input", { class: "govuk-radios__input", type: "radio", id: inputId, name: id, value, "aria-describedby": `${inputId}-hint` });
     input.addEventListener("change", () => {
-      if (!input.checked) return;
-      message.classList.remove("peerkit-share-error");
-      message.textContent = "Saving your choice\u2026";
-      if (!send({ type: "share", audience: value, view })) {
-        failed("Your choice could not be saved: the course is not connected. Please try again.");
-        return;
-      }
-      clearTimeout(unanswered);
-      unanswered = setTimeout(
-        () => failed("No answer from the course, so your choice is as it was. Reload the page and try again."),
-        REPLY_MS,
-      );
+      if (input.checked) choose(value);
     });
     inputs[value] = input;
     radios.append(
@@ -608,6 +635,26 @@ function shareControl(sharing, send, view) {
     );
   }
   fieldset.append(radios);
+  if (groups.length > 1) {
+    groupBox.append(el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s", text: "Which of your groups?" }));
+    const list = el("div", { class: "govuk-radios govuk-radios--small" });
+    for (const name of groups) {
+      const inputId = uid("share-group");
+      const input = el("input", { class: "govuk-radios__input", type: "radio", id: inputId, name: `${id}-group`, value: name });
+      input.addEventListener("change", () => {
+        if (!input.checked) return;
+        picked = name;
+        const value = waiting || current;
+        if (forGroup(value)) choose(value);
+      });
+      groupInputs[name] = input;
+      list.append(
+        el("div", { class: "govuk-radios__item" }, input, el("label", { class: "govuk-label govuk-radios__label", for: inputId, text: name })),
+      );
+    }
+    groupBox.append(list);
+    fieldset.append(groupBox);
+  }
   body.append(fieldset, message);
   details.append(body);
   show();
@@ -617,9 +664,14 @@ function shareControl(sharing, send, view) {
       clearTimeout(unanswered);
       if (answer.type === "shared") {
         current = answer.audience;
+        group = answer.group || "";
+        picked = group || picked;
+        waiting = "";
         message.classList.remove("peerkit-share-error");
-        message.textContent = `Saved: ${answer.label}.`;
+        message.textContent = `Saved: ${answer.label}${group && groups.length > 1 ? ` (\u201c${group}\u201d)` : ""}.`;
       } else {
+        picked = group;
+        waiting = "";
         message.classList.add("peerkit-share-error");
         message.textContent = answer.message;
       }

@@ -65,7 +65,8 @@
     return;
   }
   // An event stream cannot send headers: the token goes in the address instead.
-  const events = new EventSource(`${board.dataset.events}?_xsrf=${encodeURIComponent(board.dataset.xsrf)}`);
+  const join = board.dataset.events.includes("?") ? "&" : "?"; // one group of several: ?group=G
+  const events = new EventSource(`${board.dataset.events}${join}_xsrf=${encodeURIComponent(board.dataset.xsrf)}`);
   events.addEventListener("open", () => {
     stopPolling();
     say("live", "Live: answers appear here as they are shared.");
