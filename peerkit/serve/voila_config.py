@@ -195,6 +195,12 @@ def page_settings(course: Course) -> list[Setting]:
             "A page that is open keeps its kernel, however idle.",
         ),
         Setting(
+            "VoilaExporter",
+            "markdown_renderer_class",
+            "peerkit.serve.course_tables.CourseMarkdownRenderer",
+            "Table cells carry their column's heading, so narrow screens can stack tables.",
+        ),
+        Setting(
             "VoilaExecutor",
             "iopub_timeout",
             CELL_OUTPUT_WAIT_SECONDS,

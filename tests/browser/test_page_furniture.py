@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
+from .axe import report, run_axe
 from .pages import HOME, MY_DATA, course_pages, open_page
 
 PAGES = {p.notebook: p for p in course_pages()}
@@ -36,6 +41,45 @@ FOCUS_STYLE = """() => {
           outlineWidth: s.outlineWidth, outlineColor: s.outlineColor,
           background: s.backgroundColor, shadow: s.boxShadow};
 }"""
+#: Words in the course text's tables that wrap inside themselves, not at a hyphen or dash.
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('.jp-RenderedMarkdown td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[^\\s\\-\u2010-\u2014]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+#: Each table body cell with the heading shown above it (none missing, none extra).
+CELL_HEADINGS = """() => [...document.querySelectorAll('.jp-RenderedMarkdown tbody td')].map(td => {
+  const heading = [...td.closest('table').querySelectorAll('thead th')][td.cellIndex];
+  const shown = getComputedStyle(td, '::before').content;
+  return [heading ? heading.textContent.trim() : '', shown];
+})"""
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _has_learner_table(notebook: str) -> bool:
+    """Whether a text cell that learners see (not a facilitator's) holds a Markdown table."""
+    cells = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+    return any(
+        cell["cell_type"] == "markdown"
+        and "facilitator" not in cell["metadata"].get("tags", [])
+        and re.search(r"^\|\s*:?-{3,}", "".join(cell["source"]), re.MULTILINE)
+        for cell in cells
+    )
+
+
+TABLE_PAGES = [p.notebook for p in course_pages() if p.exercises and _has_learner_table(p.notebook)]
 YELLOW, BLACK = "rgb(255, 221, 0)", "rgb(11, 12, 12)"
 
 
@@ -147,5 +191,31 @@ def test_furniture_reflows_at_320_pixels(course_server, browser, artifacts, note
         assert page.evaluate(CLIPPED, FURNITURE) == []
         # Narrative tables wrap within the column rather than being cut off.
         assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
+        violations = run_axe(page)  # the stacked tables are still tables to assistive tools
+        assert not violations, report(violations)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("notebook", TABLE_PAGES)
+def test_tables_read_at_320_pixels(course_server, browser, artifacts, notebook):
+    """A narrow screen stacks each table row, each cell under its heading, no word split."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        open_page(page, course_server, PAGES[notebook])
+        page.locator(".jp-RenderedMarkdown table").first.screenshot(
+            path=artifacts / f"320-table-{PAGES[notebook].id.replace('/', '-')}.png"
+        )
+        assert page.evaluate(SPLIT_WORDS) == []
+        headings = page.evaluate(CELL_HEADINGS)
+        assert headings, "no table found"
+        for heading, shown in headings:  # the heading shown, and hidden from screen readers
+            quoted = heading.replace("\\", "\\\\").replace('"', '\\"')
+            assert shown == (f'"{quoted}" / ""' if heading else "none")
+        assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
+        violations = run_axe(page)  # the stacked tables are still tables to assistive tools
+        assert not violations, report(violations)
     finally:
         context.close()
