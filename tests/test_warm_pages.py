@@ -14,6 +14,12 @@ def test_the_home_the_session_and_the_one_after_it():
     assert PLAN.warm("my-data.ipynb") == {"index.ipynb"}
 
 
+def test_at_start_up_the_home_and_the_session_to_continue():
+    # From the home any session card is as likely as the one after "Continue".
+    assert PLAN.warm("a.ipynb", opened=False) == {"index.ipynb", "a.ipynb"}
+    assert PLAN.pools("a.ipynb", opened=False)["b.ipynb"] == {"pool_size": 0}
+
+
 def test_the_pools_name_every_page_and_keep_my_data_cold():
     pools = PLAN.pools("b.ipynb")
     assert pools == {

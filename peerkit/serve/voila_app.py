@@ -8,8 +8,9 @@ such a page is served like any page without a pre-heated kernel. That also lets 
 refill wait until the page that used the kernel has loaded (``fill_delay``), instead
 of competing with it for the processor.
 
-The pools also follow the learner: only the home, the session they are on and the
-one after it keep a pre-heated kernel (peerkit/serve/warm_pages.py says why).
+The pools also follow the learner: only the home, the session they are on and (once
+they have opened it) the one after it keep a pre-heated kernel
+(peerkit/serve/warm_pages.py says why).
 
 More happens here, before Voilà starts: the Voilà internals used here and in
 peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers

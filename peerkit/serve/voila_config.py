@@ -293,9 +293,10 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             Setting(
                 "VoilaKernelManager",
                 "kernel_pools_config",
-                plan.pools(options.continue_at),
-                "Pre-heated now: the home, the session to continue and the one after it "
-                "(peerkit/serve/warm_pages.py); about 55 MB each.",
+                plan.pools(options.continue_at, opened=False),
+                "Pre-heated at start-up: the home and the session to continue; once a "
+                "session is opened, the one after it too (peerkit/serve/warm_pages.py); "
+                "about 55 MB each.",
             ),
             Setting(
                 SECTION,

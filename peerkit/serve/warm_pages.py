@@ -1,11 +1,12 @@
 """Which pages keep a pre-heated kernel: the ones a learner is likely to open next.
 
 A pre-heated kernel costs about 55 MB whether anyone opens its page or not, so
-``peerkit serve`` keeps only three: the course home (every visit starts there), the
-session the learner is on and the one after it. At start-up "the session the learner
-is on" is where the home's "Continue" link points; after that it is the last session
-page asked for. Opening another session moves the set (the pre-heated kernels of pages
-that left it are shut down); a page outside the set is served like any page, without
+``peerkit serve`` keeps only a few. At start-up, two: the course home (every visit
+starts there) and the session its "Continue" link points to; from the home, any other
+session is as likely as the one after. Once a learner opens a session, three: the
+home, that session (a reload, or Continue later) and the one after it (its Next
+link). Opening another session moves the set (the pre-heated kernels of pages that
+left it are shut down); a page outside the set is served like any page, without
 waiting for a pre-heated kernel.
 
 Voilà's configuration file carries the plan in a section of its own
@@ -32,17 +33,18 @@ class PreheatPlan:
     def pages(self) -> tuple[str, ...]:
         return (self.home, *self.sessions) if self.home else self.sessions
 
-    def warm(self, current: str | None) -> set[str]:
-        """The pages to keep pre-heated while a learner is on ``current`` (a session)."""
+    def warm(self, current: str | None, *, opened: bool = True) -> set[str]:
+        """The pages to keep pre-heated while a learner is on ``current`` (a session):
+        with the one after it once they have ``opened`` it, not at start-up."""
         warm = {self.home} if self.home else set()
         if current in self.sessions:
             index = self.sessions.index(current)
-            warm.update(self.sessions[index : index + 2])
+            warm.update(self.sessions[index : index + (2 if opened else 1)])
         return warm
 
-    def pools(self, current: str | None) -> dict[str, dict[str, int]]:
+    def pools(self, current: str | None, *, opened: bool = True) -> dict[str, dict[str, int]]:
         """Voilà's ``kernel_pools_config`` for a learner on ``current``."""
-        warm = self.warm(current)
+        warm = self.warm(current, opened=opened)
         pools = {"default": {"pool_size": 0}}
         pools.update({page: {"pool_size": int(page in warm)} for page in self.pages()})
         return pools
