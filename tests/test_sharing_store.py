@@ -197,3 +197,83 @@ def test_postgres_shows_a_groups_answer_only_to_a_read_for_that_group(database) 
 
     assert values(["one"]) == ['"for group one"']
     assert values(["two"]) == [] and values([]) == []
+
+
+def test_a_version_4_postgres_database_is_upgraded_with_its_row_security(running_class) -> None:
+    """A class database from before groups were named: the owner's upgrade adds the
+    column, keeps the old choices (naming no group), and row-level security then checks
+    the group of a new choice, for a role that does not own the tables."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from peerkit.hub.postgres import APP_ROLE, OWNER_ROLE, SUPERUSER
+
+    pg = running_class.classroom.postgres
+    name = f"peerkit_v4_{uuid.uuid4().hex[:8]}"
+    superuser = {
+        "host": str(pg.socket_dir),
+        "user": SUPERUSER,
+        "password": pg.passwords()[SUPERUSER],
+        "autocommit": True,
+    }
+    with psycopg.connect(dbname="postgres", **superuser) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(name), sql.Identifier(OWNER_ROLE)
+            )
+        )
+    try:
+        with psycopg.connect(dbname=name, **superuser) as conn:
+            conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+            conn.execute(
+                sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(APP_ROLE))
+            )
+            conn.execute(
+                sql.SQL("ALTER SCHEMA public OWNER TO {}").format(sql.Identifier(OWNER_ROLE))
+            )
+        app, owner = pg.url(APP_ROLE, name), pg.url(OWNER_ROLE, name)
+        m, p = "m-v4", "p-v4"
+        with AnswerStore(app, admin_url=owner) as store:
+            store.save(m, S, "hopes", "older")
+            store.save(m, S, "fears", "newer")
+        # Make it a version-4 database: no cohort column (its policy goes with it) and
+        # a choice of "my group" naming no group.
+        with psycopg.connect(dbname=name, **superuser) as conn:  # past row security
+            conn.execute("ALTER TABLE answer_consent DROP COLUMN cohort CASCADE")
+            conn.execute(
+                "INSERT INTO answer_consent (learner, session, exercise, audience, changed_at) "
+                "VALUES (%s, %s, 'hopes', 'group', '2026-01-01 00:00:00')",
+                (m, S),
+            )
+            conn.execute("UPDATE peerkit_meta SET value = '4' WHERE key = 'schema_version'")
+
+        with AnswerStore(app, admin_url=owner) as store:
+            version = store.engine.connect().execute(
+                text("SELECT value FROM peerkit_meta WHERE key = 'schema_version'")
+            )
+            assert version.scalar_one() == "5"
+            consent = store.consent(m, S, "hopes")
+            assert consent is not None and (consent.audience, consent.group) == ("group", None)
+            assert store.set_consent(m, S, "fears", "group", "one").group == "one"
+
+            def values(cohorts: list[str]) -> list[str]:
+                options = {
+                    LEARNER_OPTION: p,
+                    VISIBLE_OPTION: [m],
+                    AUDIENCES_OPTION: sorted(FOR_GROUP),
+                    COHORTS_OPTION: cohorts,
+                }
+                conn = store.engine.connect().execution_options(**options)
+                with conn, conn.begin():
+                    query = text("SELECT value FROM answer_revisions ORDER BY value")
+                    return [row.value for row in conn.execute(query)]
+
+            # The old choice names no group: any group's read sees it; the new one,
+            # only a read for its own group.
+            assert values(["one"]) == ['"newer"', '"older"']
+            assert values(["two"]) == ['"older"']
+    finally:
+        with psycopg.connect(dbname="postgres", **superuser) as conn:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
