@@ -175,6 +175,21 @@ def test_the_portfolio_shows_each_answers_choice() -> None:
         assert hopes["sharing"]["audience"] == "facilitator"
 
 
+def _read_for_groups(store: AnswerStore, reader: str, learner: str, groups: list[str]) -> list[str]:
+    """Every revision a board's transaction for ``groups`` can see of ``learner``'s,
+    whatever the query asks (row-level security decides)."""
+    options = {
+        LEARNER_OPTION: reader,
+        VISIBLE_OPTION: [learner],
+        AUDIENCES_OPTION: sorted(FOR_GROUP),
+        COHORTS_OPTION: groups,
+    }
+    conn = store.engine.connect().execution_options(**options)
+    with conn, conn.begin():
+        query = text("SELECT value FROM answer_revisions ORDER BY value")
+        return [row.value for row in conn.execute(query)]
+
+
 def test_postgres_shows_a_groups_answer_only_to_a_read_for_that_group(database) -> None:
     """Row-level security: a revision shared with group one is not read for group two."""
     store, running = database
@@ -184,19 +199,9 @@ def test_postgres_shows_a_groups_answer_only_to_a_read_for_that_group(database) 
     store.save(m, S, "hopes", "for group one")
     store.set_consent(m, S, "hopes", "group", "one")
 
-    def values(cohorts: list[str]) -> list[str]:
-        options = {
-            LEARNER_OPTION: p,
-            VISIBLE_OPTION: [m],
-            AUDIENCES_OPTION: sorted(FOR_GROUP),
-            COHORTS_OPTION: cohorts,
-        }
-        conn = store.engine.connect().execution_options(**options)
-        with conn, conn.begin():
-            return [row.value for row in conn.execute(text("SELECT value FROM answer_revisions"))]
-
-    assert values(["one"]) == ['"for group one"']
-    assert values(["two"]) == [] and values([]) == []
+    assert _read_for_groups(store, p, m, ["one"]) == ['"for group one"']
+    assert _read_for_groups(store, p, m, ["two"]) == []
+    assert _read_for_groups(store, p, m, []) == []
 
 
 def test_a_version_4_postgres_database_is_upgraded_with_its_row_security(running_class) -> None:
@@ -258,22 +263,10 @@ def test_a_version_4_postgres_database_is_upgraded_with_its_row_security(running
             assert consent is not None and (consent.audience, consent.group) == ("group", None)
             assert store.set_consent(m, S, "fears", "group", "one").group == "one"
 
-            def values(cohorts: list[str]) -> list[str]:
-                options = {
-                    LEARNER_OPTION: p,
-                    VISIBLE_OPTION: [m],
-                    AUDIENCES_OPTION: sorted(FOR_GROUP),
-                    COHORTS_OPTION: cohorts,
-                }
-                conn = store.engine.connect().execution_options(**options)
-                with conn, conn.begin():
-                    query = text("SELECT value FROM answer_revisions ORDER BY value")
-                    return [row.value for row in conn.execute(query)]
-
             # The old choice names no group: any group's read sees it; the new one,
             # only a read for its own group.
-            assert values(["one"]) == ['"newer"', '"older"']
-            assert values(["two"]) == ['"older"']
+            assert _read_for_groups(store, p, m, ["one"]) == ['"newer"', '"older"']
+            assert _read_for_groups(store, p, m, ["two"]) == ['"older"']
     finally:
         with psycopg.connect(dbname="postgres", **superuser) as conn:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -175,47 +175,48 @@ def test_my_data_text_and_buttons_are_body_size(course_server, page):
     assert location.is_visible()
 
 
-@pytest.mark.parametrize("notebook", [HOME, MY_DATA, LONG_SESSION])
-def test_furniture_reflows_at_320_pixels(course_server, browser, artifacts, notebook):
+@pytest.fixture
+def narrow_page(course_server, browser, request):
+    """The page ``notebook`` (the test's parameter) open at 320 px, all there."""
     context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
     try:
         page = context.new_page()
         page.set_default_timeout(90_000)
-        open_page(page, course_server, PAGES[notebook])
-        name = PAGES[notebook].id.replace("/", "-")
-        page.screenshot(path=artifacts / f"320-{name}.png", full_page=True)
-        assert page.evaluate(
-            "() => document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
-        ), "the page scrolls sideways at 320 px"
-        assert page.evaluate(OFF_THE_SIDE, FURNITURE) == []
-        assert page.evaluate(CLIPPED, FURNITURE) == []
-        # Narrative tables wrap within the column rather than being cut off.
-        assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
-        violations = run_axe(page)  # the stacked tables are still tables to assistive tools
-        assert not violations, report(violations)
+        open_page(page, course_server, PAGES[request.node.callspec.params["notebook"]])
+        yield page
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("notebook", [HOME, MY_DATA, LONG_SESSION])
+def test_furniture_reflows_at_320_pixels(narrow_page, artifacts, notebook):
+    page = narrow_page
+    name = PAGES[notebook].id.replace("/", "-")
+    page.screenshot(path=artifacts / f"320-{name}.png", full_page=True)
+    assert page.evaluate(
+        "() => document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
+    ), "the page scrolls sideways at 320 px"
+    assert page.evaluate(OFF_THE_SIDE, FURNITURE) == []
+    assert page.evaluate(CLIPPED, FURNITURE) == []
+    # Narrative tables wrap within the column rather than being cut off.
+    assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
+    violations = run_axe(page)
+    assert not violations, report(violations)
 
 
 @pytest.mark.parametrize("notebook", TABLE_PAGES)
-def test_tables_read_at_320_pixels(course_server, browser, artifacts, notebook):
+def test_tables_read_at_320_pixels(narrow_page, artifacts, notebook):
     """A narrow screen stacks each table row, each cell under its heading, no word split."""
-    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
-    try:
-        page = context.new_page()
-        page.set_default_timeout(90_000)
-        open_page(page, course_server, PAGES[notebook])
-        page.locator(".jp-RenderedMarkdown table").first.screenshot(
-            path=artifacts / f"320-table-{PAGES[notebook].id.replace('/', '-')}.png"
-        )
-        assert page.evaluate(SPLIT_WORDS) == []
-        headings = page.evaluate(CELL_HEADINGS)
-        assert headings, "no table found"
-        for heading, shown in headings:  # the heading shown, and hidden from screen readers
-            quoted = heading.replace("\\", "\\\\").replace('"', '\\"')
-            assert shown == (f'"{quoted}" / ""' if heading else "none")
-        assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
-        violations = run_axe(page)  # the stacked tables are still tables to assistive tools
-        assert not violations, report(violations)
-    finally:
-        context.close()
+    page = narrow_page
+    page.locator(".jp-RenderedMarkdown table").first.screenshot(
+        path=artifacts / f"320-table-{PAGES[notebook].id.replace('/', '-')}.png"
+    )
+    assert page.evaluate(SPLIT_WORDS) == []
+    headings = page.evaluate(CELL_HEADINGS)
+    assert headings, "no table found"
+    for heading, shown in headings:  # the heading shown, and hidden from screen readers
+        quoted = heading.replace("\\", "\\\\").replace('"', '\\"')
+        assert shown == (f'"{quoted}" / ""' if heading else "none")
+    assert page.evaluate(OFF_THE_SIDE, ".jp-RenderedMarkdown table") == []
+    violations = run_axe(page)  # stacked, the tables are still tables to assistive tools
+    assert not violations, report(violations)
