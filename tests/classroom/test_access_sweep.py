@@ -299,6 +299,7 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
             Try("GET", f"group/{session}/?group={cohort}"),
             Try("GET", f"group/{session}/fragment?group={cohort}&learner={a}"),
             Try("GET", f"board/{session}/submitted?learner={a}&sent={submission}"),
+            Try("GET", f"board/{session}/submitted/fragment?learner={a}"),
         ]
     s = BOARD_SESSION
     out += [
@@ -307,6 +308,7 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
         Try("GET", f"group/{s}/events?group={cohort}", stream=True),
         Try("GET", f"board/{s}/agreement?learner={a}&saved=1"),
         Try("GET", "board/m1s1/agreement"),
+        Try("GET", f"board/{s}/agreement/current?learner={a}&cohort={cohort}"),
         Try("POST", f"board/{ESSAY_SESSION}/submitted", form={"submission": submission, **named},
             changes="gave feedback on A's essay", may=frozenset("F")),
         # A's facilitators record the words already there: no change (checked after).
