@@ -107,6 +107,8 @@ class Boards:
     oauth: HubOAuth
     prefix: str
     root: Path | None = None
+    #: The (session, exercise) pairs whose pages offer a group's ideas board.
+    idea_boards: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,7 @@ class SessionBoard(BoardHandler):
                 "url": self.board_url(board.id, "submitted"),
                 "count": count,
                 "agreement": self.board_url(board.id, "agreement") if agreement else "",
+                "ideas": self.idea_links(seen, board),
             }
         body = macros(TEMPLATE).session_body(
             board,
@@ -330,6 +333,18 @@ class SessionBoard(BoardHandler):
             submitted,
         )
         self.page(board.heading, body)
+
+    def idea_links(self, seen: Sight, board: BoardSession) -> list[tuple[str, str]]:
+        """The print view of each group's ideas board in this session, for a facilitator."""
+        from peerkit.hub.ideas_print import print_url
+
+        return [
+            (f"Print the ideas of {group}: {exercise.title}", url)
+            for exercise in board.exercises
+            if (board.id, exercise.id) in self.boards.idea_boards
+            for group in seen.groups
+            for url in [print_url(self.boards.prefix, board.id, exercise.id, group)]
+        ]
 
 
 class Fragment(SessionBoard):
@@ -415,14 +430,17 @@ def board_routes(boards: Boards) -> list[Any]:
         (p + r"static/(.*)", Static, {"path": str(STATIC)}),
     ]
     from peerkit.hub.agreement_page import AgreementNow, AgreementPage
+    from peerkit.hub.ideas_print import IdeasPrint
     from peerkit.hub.submitted_work import SubmittedFragment, SubmittedWork
 
     facilitating = {"boards": boards, "kind": FACILITATOR}
+    exercise = r"(?P<exercise>[a-z0-9][a-z0-9-]{0,63})"
     routes += [
         (p + f"board/{session}/submitted", SubmittedWork, facilitating),
         (p + f"board/{session}/submitted/fragment", SubmittedFragment, facilitating),
         (p + f"board/{session}/agreement", AgreementPage, facilitating),
         (p + f"board/{session}/agreement/current", AgreementNow, facilitating),
+        (p + f"board/{session}/ideas/{exercise}", IdeasPrint, facilitating),
     ]
     for kind, name in ((FACILITATOR, "board"), (GROUP, "group")):
         args = {"boards": boards, "kind": kind}

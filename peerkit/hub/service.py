@@ -470,7 +470,7 @@ async def serve() -> None:
         oauth_client_id=os.environ.get("JUPYTERHUB_CLIENT_ID") or f"service-{api.SERVICE_NAME}",
         oauth_redirect_uri=prefix + "oauth_callback",
     )
-    boards = Boards(store, load_course(), changes, groups, oauth, prefix)
+    boards = Boards(store, load_course(), changes, groups, oauth, prefix, idea_boards=parts.boards)
     cookie_secret = os.environ.get(COOKIE_SECRET_ENV) or secrets.token_hex(32)
     app = make_app(parts, boards, cookie_secret)
     bind = os.environ.get(BIND_ENV, "127.0.0.1")
