@@ -256,7 +256,8 @@ def test_an_agreement_saved_elsewhere_never_overwrites_words_being_typed(
         wait_until(
             lambda: "monday" in rc.service_call("GET", "whoami", rc.token_for(other))[1]["groups"]
         )
-        board = open_as_facilitator(browser, rc, "fran", path, heading="Group agreement")
+        # Without the page's policy, so axe can run: escaping alone keeps attacks inert.
+        board = open_as_facilitator(browser, rc, "fran", path, heading="Group agreement", csp=False)
         board.wait_for_selector(".pk-live[data-state='live']")
         box = board.get_by_label("The agreement of monday")
         first = f"We listen {time.time_ns()}."
@@ -280,9 +281,41 @@ def test_an_agreement_saved_elsewhere_never_overwrites_words_being_typed(
         assert board.evaluate("() => window.__pwned") is None
         assert elsewhere.locator("img, script").count() == 0
         board.screenshot(path=str(artifacts / "class-agreement-elsewhere.png"), full_page=True)
+        assert not missing(), missing()
+        violations = run_axe(board)
+        assert violations == [], report(violations)
         elsewhere.get_by_role("button", name="Replace my words with this version").click()
         assert box.input_value() == second and elsewhere.is_hidden()
         board.context.close()
     finally:
         for group in ("monday", "facilitators"):
             rc.call("DELETE", f"/hub/api/groups/{group}/users", rc.admin_token, {"users": [other]})
+
+
+def test_work_withdrawn_while_feedback_is_written_keeps_the_words(browser, running_class) -> None:
+    """A learner of fran's group erases their data while she writes feedback on their
+    work: the work stays on her page, marked, with her words; it cannot be sent."""
+    rc = running_class
+    learner = rc.new_learner("eraser")
+    rc.ensure_user(learner)
+    members = {"users": [learner]}
+    assert rc.call("POST", "/hub/api/groups/monday/users", rc.admin_token, members)[0] == 200
+    try:
+        wait_until(lambda: rc.service_call("GET", "whoami", rc.token_for(learner))[1]["groups"])
+        made = submit_as(rc, learner, "An essay about to be erased")
+        path = f"/services/{api.SERVICE_NAME}/board/m1s6/submitted"
+        board = open_as_facilitator(browser, rc, "fran", path)
+        board.wait_for_selector(".pk-live[data-state='live']")
+        work = board.locator(f"#submission-{made}")
+        words = "Some feedback I am still writing"
+        work.get_by_label(f"Your feedback to {learner}").fill(words)
+        assert rc.service_call("DELETE", "revisions", rc.token_for(learner))[0] == 200
+        work.locator(".pk-gone-note").wait_for(timeout=5_000)
+        assert work.get_by_label(f"Your feedback to {learner}").input_value() == words
+        assert work.get_by_role("button", name="Send feedback").is_disabled()
+        board.reload()  # drawn again: it is gone
+        board.wait_for_selector(".pk-live[data-state='live']")
+        assert board.locator(f"#submission-{made}").count() == 0
+        board.context.close()
+    finally:
+        rc.call("DELETE", "/hub/api/groups/monday/users", rc.admin_token, members)
