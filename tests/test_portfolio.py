@@ -468,3 +468,47 @@ def test_html_keeps_hostile_names_and_answers_as_text(store, course, payload):
     text = "".join(parsed.text)
     assert f"Learner: {learner}" in text
     assert text.count(payload) >= 6  # twice in a paragraph, a part, a list item, a label, ...
+
+
+def test_the_portfolio_names_the_group_an_answer_is_shared_with(course) -> None:
+    """A choice of "my group" that names its group says which, in every format, as the
+    share control says it; one recorded before groups were named, or another choice,
+    names none (and outside a class nothing is said about sharing at all)."""
+    from peerkit.store.answer_store import AnswerStore
+
+    group = "Tuesday <b>group</b>"
+    with AnswerStore("sqlite:///:memory:") as store:
+        for session, exercise in (("m1s1", "my-hopes"), ("m1s1", "take-away"),
+                                  ("m1s3", "turning-points")):  # fmt: skip
+            store.save(LEARNER, session, exercise, f"My answer to {exercise}")
+        store.set_consent(LEARNER, "m1s1", "my-hopes", "group-named", group)
+        store.set_consent(LEARNER, "m1s1", "take-away", "group")  # before groups had names
+        # "My group" is kept with its group; another choice keeps none.
+        store.set_consent(LEARNER, "m1s3", "turning-points", "facilitator", group)
+        said = "Who can see this: My group, with my name (\u201cTuesday <b>group</b>\u201d)"
+
+        markdown = export_portfolio("md", LEARNER, store, course, now=NOW).decode()
+        assert md_escape(said) in markdown
+        assert "Who can see this: My group, without my name*" in markdown
+        assert "Who can see this: Me and my facilitator*" in markdown
+
+        html = export_portfolio("html", LEARNER, store, course, now=NOW).decode()
+        assert escape(said, quote=False) in html and group not in html
+        assert "Who can see this: My group, without my name</p>" in html
+
+        from docx import Document
+
+        docx = Document(io.BytesIO(export_portfolio("docx", LEARNER, store, course, now=NOW)))
+        assert said in [p.text for p in docx.paragraphs]
+
+        from peerkit.portfolio.render_pdf import portfolio_workbook_html
+
+        portfolio = collect_portfolio(LEARNER, store, course, now=NOW)
+        paper = portfolio_workbook_html(portfolio, course, None)
+        assert escape(said, quote=False) in paper and group not in paper
+
+        record = json.loads(export_portfolio("json", LEARNER, store, course, now=NOW))
+        sharing = {a["exercise"]: a["sharing"] for a in record["answers"] if "sharing" in a}
+        assert sharing["my-hopes"]["group"] == group
+        assert sharing["take-away"]["group"] is None
+        assert sharing["turning-points"]["group"] is None

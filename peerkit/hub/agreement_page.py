@@ -6,6 +6,13 @@ agreement exercise, and a form holding the agreement as recorded so far. Saving
 records a new version (every one is kept); every session page of the module then
 shows it to the group's learners (peerkit/pages/agreement.py). The form posts back
 to the same address with JupyterHub's XSRF token, so it works without script.
+
+With script the page listens to the session board's event stream (``agreement``
+when a facilitator of one of the viewer's groups saves its agreement) and reads
+``board/S/agreement/current``, each group's agreement as saved now. A box nobody
+has typed in takes the new words; one being written in is never overwritten: the
+page says the agreement changed elsewhere, shows the new version beside the box,
+and leaves the choice to the facilitator (static/board.js).
 """
 
 from __future__ import annotations
@@ -19,17 +26,17 @@ from tornado.web import HTTPError
 from peerkit.course.answer_ids import AGREEMENT_EXERCISES
 from peerkit.errors import StoreError
 from peerkit.hub.board_view import board_session, saved_text, session_heading
-from peerkit.hub.boards import TEMPLATE, BoardHandler
+from peerkit.hub.boards import AGREEMENT, REFUSED, TEMPLATE, BoardHandler
 from peerkit.hub.groups import Cohorts
 from peerkit.pages.templating import macros
-from peerkit.store.agreement import AgreementRejected
+from peerkit.store.agreement import Agreement, AgreementRejected
 from peerkit.store.consent import FOR_FACILITATOR
 
 log = logging.getLogger("peerkit.hub.agreement_page")
 
 
-class AgreementPage(BoardHandler):
-    """GET: each group's agreement and what fed it; POST: a new version for one group."""
+class Agreements(BoardHandler):
+    """Base of the agreement's pages: a facilitator's groups, and their agreements."""
 
     async def facilitated(self) -> tuple[str, Cohorts]:
         viewer, cohorts = await self.cohorts()
@@ -42,6 +49,23 @@ class AgreementPage(BoardHandler):
         if session not in AGREEMENT_EXERCISES:
             raise HTTPError(404)
         return self.boards.course.sessions_by_id[session].module_id
+
+    async def current(self, session: str) -> tuple[str, Cohorts, list[Agreement]]:
+        """The viewer, the groups, and each of the viewer's groups' agreement for the
+        session's module."""
+        module = self.module_of(session)
+        viewer, cohorts = await self.facilitated()
+        names = cohorts.cohorts_of(viewer)
+        try:
+            found = await asyncio.to_thread(self.boards.store.agreements, viewer, names, module)
+        except StoreError:
+            log.warning("reading the agreements failed")
+            raise HTTPError(503) from None
+        return viewer, cohorts, found
+
+
+class AgreementPage(Agreements):
+    """GET: each group's agreement and what fed it; POST: a new version for one group."""
 
     async def get(self, session: str) -> None:
         if self.viewer is None:
@@ -68,6 +92,7 @@ class AgreementPage(BoardHandler):
         except StoreError:
             log.warning("saving an agreement failed")
             raise HTTPError(503) from None
+        self.boards.changes.notify(cohort, session, AGREEMENT)  # the other facilitators
         there = self.board_url(session, "agreement")
         self.redirect(
             f"{there}?saved=1#group-{cohorts.cohorts_of(viewer).index(cohort)}", status=303
@@ -76,15 +101,13 @@ class AgreementPage(BoardHandler):
     async def show(
         self, session: str, *, saved: str = "", problem: dict[str, Any] | None = None
     ) -> None:
-        module = self.module_of(session)
-        viewer, cohorts = await self.facilitated()
+        viewer, cohorts, current = await self.current(session)
+        names = cohorts.cohorts_of(viewer)
         store = self.boards.store
         course = self.boards.course
         exercise = AGREEMENT_EXERCISES[session]
-        names = cohorts.cohorts_of(viewer)
+        groups = []
         try:
-            current = await asyncio.to_thread(store.agreements, viewer, names, module)
-            groups = []
             for index, name in enumerate(names):
                 learners = cohorts.learners_of(viewer, name)
                 shared = await asyncio.to_thread(
@@ -93,20 +116,8 @@ class AgreementPage(BoardHandler):
                 )  # fmt: skip
                 shared = [a for a in shared if a.exercise == exercise]
                 board = board_session(course, session, shared, self.boards.root)
-                agreed = next((a for a in current if a.cohort == name), None)
-                groups.append(
-                    {
-                        "index": index,
-                        "name": name,
-                        "answers": next(
-                            (e.answers for e in board.exercises if e.id == exercise), ()
-                        ),
-                        "text": agreed.text if agreed else "",
-                        "recorded": f"{agreed.author}, {saved_text(agreed.agreed_at)}"
-                        if agreed
-                        else "",
-                    }
-                )
+                answers = next((e.answers for e in board.exercises if e.id == exercise), ())
+                groups.append({**agreed(index, name, current), "answers": answers})
         except StoreError:
             log.warning("reading the agreements failed")
             raise HTTPError(503) from None
@@ -119,5 +130,34 @@ class AgreementPage(BoardHandler):
             self.xsrf,
             bool(saved),
             problem,
+            self.board_url(session, "agreement", "current"),
+            self.board_url(session, "events"),
         )
         self.page(f"Group agreement: {session_heading(course, info)}", body)
+
+
+class AgreementNow(Agreements):
+    """Each of the viewer's groups' agreements as saved now, for the page to compare."""
+
+    async def get(self, session: str) -> None:
+        viewer, cohorts, current = await self.current(session)
+        names = cohorts.cohorts_of(viewer)
+        groups = [agreed(index, name, current) for index, name in enumerate(names)]
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(str(macros(TEMPLATE).agreements_now(groups)))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(REFUSED.get(status_code, "Something went wrong."))
+
+
+def agreed(index: int, name: str, current: list[Agreement]) -> dict[str, Any]:
+    """One group's agreement as its page draws it (the version: the row's id, 0 for none)."""
+    found = next((a for a in current if a.cohort == name), None)
+    return {
+        "index": index,
+        "name": name,
+        "text": found.text if found else "",
+        "recorded": f"{found.author}, {saved_text(found.agreed_at)}" if found else "",
+        "version": found.id if found else 0,
+    }

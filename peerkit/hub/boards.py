@@ -9,9 +9,13 @@ one group it is for, and a choice naming none (recorded before groups were named
 counts only while its learner is in one group alone. Each session's board is
 drawn by the template engine (every text escaped), and kept live: the page listens
 to ``.../events`` (server-sent events) and fetches ``.../fragment`` again when an
-answer it may show changes; when the events stop, it polls instead. Nothing else
-about anyone is sent. Pages sign in through JupyterHub (OAuth), with a strict
-Content-Security-Policy (no inline script at all).
+answer it may show changes; when the events stop, it polls instead. The same
+stream keeps a facilitator's other pages of the session live: ``submitted`` (work
+submitted to them, feedback on it, a learner's erase) for ``.../submitted``,
+``agreement`` (one of their groups' agreements saved) for ``.../agreement``. An
+event names nothing but its kind: nothing else about anyone is sent. Pages sign in
+through JupyterHub (OAuth), with a strict Content-Security-Policy (no inline script
+at all).
 """
 
 from __future__ import annotations
@@ -60,20 +64,27 @@ REFUSED = {
 log = logging.getLogger("peerkit.hub.boards")
 
 
+#: What changed, as each board's event stream names it: a learner's answers or sharing
+#: choices, work submitted to the facilitator (or feedback on it), a group's agreement.
+ANSWERS, SUBMITTED, AGREEMENT = "changed", "submitted", "agreement"
+Change = tuple[str, str | None, str | None]
+
+
 class Changes:
-    """Tells every open board's event stream that a learner's answers or choices changed."""
+    """Tells every open board's event stream that something it may show changed."""
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[tuple[str, str | None]]] = set()
+        self._queues: set[asyncio.Queue[Change]] = set()
 
-    def notify(self, learner: str, session: str | None = None) -> None:
-        """``session`` None: all of the learner's sessions (an erase)."""
+    def notify(self, who: str, session: str | None = None, kind: str | None = ANSWERS) -> None:
+        """``who`` is a learner (a group, for AGREEMENT); ``session`` None: all of the
+        learner's sessions; ``kind`` None: everything of theirs (an erase)."""
         for queue in self._queues:
-            queue.put_nowait((learner, session))
+            queue.put_nowait((who, session, kind))
 
     @contextmanager
-    def listen(self) -> Iterator[asyncio.Queue[tuple[str, str | None]]]:
-        queue: asyncio.Queue[tuple[str, str | None]] = asyncio.Queue()
+    def listen(self) -> Iterator[asyncio.Queue[Change]]:
+        queue: asyncio.Queue[Change] = asyncio.Queue()
         self._queues.add(queue)
         try:
             yield queue
@@ -96,6 +107,8 @@ class Boards:
     oauth: HubOAuth
     prefix: str
     root: Path | None = None
+    #: The (session, exercise) pairs whose pages offer a group's ideas board.
+    idea_boards: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -305,6 +318,7 @@ class SessionBoard(BoardHandler):
                 "url": self.board_url(board.id, "submitted"),
                 "count": count,
                 "agreement": self.board_url(board.id, "agreement") if agreement else "",
+                "ideas": self.idea_links(seen, board),
             }
         body = macros(TEMPLATE).session_body(
             board,
@@ -319,6 +333,18 @@ class SessionBoard(BoardHandler):
             submitted,
         )
         self.page(board.heading, body)
+
+    def idea_links(self, seen: Sight, board: BoardSession) -> list[tuple[str, str]]:
+        """The print view of each group's ideas board in this session, for a facilitator."""
+        from peerkit.hub.ideas_print import print_url
+
+        return [
+            (f"Print the ideas of {group}: {exercise.title}", url)
+            for exercise in board.exercises
+            if (board.id, exercise.id) in self.boards.idea_boards
+            for group in seen.groups
+            for url in [print_url(self.boards.prefix, board.id, exercise.id, group)]
+        ]
 
 
 class Fragment(SessionBoard):
@@ -356,19 +382,29 @@ class Events(BoardHandler):
                 await self.flush()
                 while not self.closed:
                     try:
-                        learner, where = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                        who, where, kind = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
                     except TimeoutError:
                         self.write(": still here\n\n")
                     else:
                         if where not in (None, session):
                             continue
                         seen = await self.sight()  # groups change: ask again (cached briefly)
-                        if learner not in seen.learners:
-                            continue
-                        self.write("event: changed\ndata: {}\n\n")
+                        for name in self.events(seen, who, kind):
+                            self.write(f"event: {name}\ndata: {{}}\n\n")
                     await self.flush()
             except (StreamClosedError, HTTPError):
                 return
+
+    def events(self, seen: Sight, who: str, kind: str | None) -> list[str]:
+        """The events one change makes on this stream (none: not the viewer's to know)."""
+        facilitating = self.kind == FACILITATOR
+        if kind == AGREEMENT:  # ``who`` is a group: its facilitators' pages only
+            return [AGREEMENT] if facilitating and who in seen.groups else []
+        if who not in seen.learners:
+            return []
+        if kind is None:  # an erase: the answers, and on a facilitator's pages the work
+            return [ANSWERS, SUBMITTED] if facilitating else [ANSWERS]
+        return [kind] if kind == ANSWERS or facilitating else []
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
@@ -393,13 +429,18 @@ def board_routes(boards: Boards) -> list[Any]:
         (p + "oauth_callback", OAuthCallback, {"boards": boards}),
         (p + r"static/(.*)", Static, {"path": str(STATIC)}),
     ]
-    from peerkit.hub.agreement_page import AgreementPage
-    from peerkit.hub.submitted_work import SubmittedWork
+    from peerkit.hub.agreement_page import AgreementNow, AgreementPage
+    from peerkit.hub.ideas_print import IdeasPrint
+    from peerkit.hub.submitted_work import SubmittedFragment, SubmittedWork
 
     facilitating = {"boards": boards, "kind": FACILITATOR}
+    exercise = r"(?P<exercise>[a-z0-9][a-z0-9-]{0,63})"
     routes += [
         (p + f"board/{session}/submitted", SubmittedWork, facilitating),
+        (p + f"board/{session}/submitted/fragment", SubmittedFragment, facilitating),
         (p + f"board/{session}/agreement", AgreementPage, facilitating),
+        (p + f"board/{session}/agreement/current", AgreementNow, facilitating),
+        (p + f"board/{session}/ideas/{exercise}", IdeasPrint, facilitating),
     ]
     for kind, name in ((FACILITATOR, "board"), (GROUP, "group")):
         args = {"boards": boards, "kind": kind}

@@ -216,7 +216,7 @@ class IdeaEvents(IdeaHandler):
                 await self.flush()
                 while not self.closed:
                     try:
-                        cohort, changed = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                        cohort, changed, _ = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
                     except TimeoutError:
                         self.write(": still here\n\n")
                     else:

@@ -34,7 +34,7 @@ from tornado.web import Application, HTTPError, RequestHandler
 from peerkit import paths
 from peerkit.errors import AnswerRejected, PeerkitError, StoreError
 from peerkit.hub import api
-from peerkit.hub.boards import Boards, Changes, board_routes
+from peerkit.hub.boards import SUBMITTED, Boards, Changes, board_routes
 from peerkit.hub.groups import GroupsUnavailable, HubGroups
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.consent import FOR_GROUP, PRIVATE, UnknownAudience
@@ -245,7 +245,7 @@ class Revisions(ApiHandler):
         removed = await self.run(self.store.erase_learner, learner)
         for key in [k for k in self.parts.choices if k[0] == learner]:
             del self.parts.choices[key]
-        self.parts.changes.notify(learner)
+        self.parts.changes.notify(learner, None, None)  # everything of theirs
         self.finish({"removed": removed})
 
 
@@ -318,6 +318,7 @@ class Submit(ApiHandler):
             self.set_status(422)
             self.finish({"error": str(exc), "nothing": True})
             return
+        self.parts.changes.notify(learner, session, SUBMITTED)  # the facilitators' pages
         self.finish({"submission": api.submission_json(submission)})
 
 
@@ -469,7 +470,7 @@ async def serve() -> None:
         oauth_client_id=os.environ.get("JUPYTERHUB_CLIENT_ID") or f"service-{api.SERVICE_NAME}",
         oauth_redirect_uri=prefix + "oauth_callback",
     )
-    boards = Boards(store, load_course(), changes, groups, oauth, prefix)
+    boards = Boards(store, load_course(), changes, groups, oauth, prefix, idea_boards=parts.boards)
     cookie_secret = os.environ.get(COOKIE_SECRET_ENV) or secrets.token_hex(32)
     app = make_app(parts, boards, cookie_secret)
     bind = os.environ.get(BIND_ENV, "127.0.0.1")

@@ -26,7 +26,7 @@ from peerkit.exercises.base import Exercise, Part, humanise
 from peerkit.exercises.chime_wheel import ChimeWheel
 from peerkit.exercises.submitting import when_text
 from peerkit.store.answers import is_answered
-from peerkit.store.consent import AUDIENCES, PRIVATE, Consent
+from peerkit.store.consent import AUDIENCES, FOR_GROUP, PRIVATE, Consent
 from peerkit.store.ideas import Idea
 from peerkit.store.protocol import Store
 from peerkit.store.revision import Revision
@@ -59,6 +59,10 @@ class ExerciseEntry:
     #: Who may see the answer, as the learner chose: "" outside a class.
     audience: str = ""
     audience_changed_at: datetime | None = None
+    #: The one group a choice of "my group" is for, by the name the class gives it
+    #: (the hub's group name, as the share control shows it); "" when the choice
+    #: names none (recorded before groups were named) or is not for a group.
+    audience_group: str = ""
     #: The times it was submitted to the facilitator, oldest first, with their feedback.
     submissions: tuple[Submission, ...] = ()
     #: The ideas the learner added to the group's board beside it, oldest first.
@@ -90,10 +94,15 @@ class ExerciseEntry:
 
     @property
     def shared_with(self) -> str:
-        """'Who can see this: Me and my facilitator', or "" outside a class."""
+        """'Who can see this: Me and my facilitator', or "" outside a class; a choice
+        of "my group" that names its group says which, as the share control does:
+        'Who can see this: My group, with my name (“Tuesday group”)'."""
         if not self.audience:
             return ""
-        return f"Who can see this: {AUDIENCES.get(self.audience, AUDIENCES[PRIVATE])}"
+        said = AUDIENCES.get(self.audience, AUDIENCES[PRIVATE])
+        if self.audience in FOR_GROUP and self.audience_group:
+            said += f" (\u201c{self.audience_group}\u201d)"
+        return f"Who can see this: {said}"
 
     @property
     def title(self) -> str:
@@ -223,7 +232,13 @@ def _with_choice(
     )
     if chosen is None:
         return replace(entry, audience=PRIVATE)
-    return replace(entry, audience=chosen.audience, audience_changed_at=chosen.changed_at)
+    group = (chosen.group or "") if chosen.audience in FOR_GROUP else ""
+    return replace(
+        entry,
+        audience=chosen.audience,
+        audience_changed_at=chosen.changed_at,
+        audience_group=group,
+    )
 
 
 def _histories(store: Store, learner: str) -> dict[Key, tuple[Revision, ...]]:

@@ -60,7 +60,8 @@ def _answer(
         "labels": exercise.labels,
         "current": current.value,
         "saved_at": current.saved_at.isoformat(),
-        # Who may see it (a class only; absent outside one): the choice and when it was made.
+        # Who may see it (a class only; absent outside one): the choice, when it was made,
+        # and the one group a choice of "my group" is for (null: none named).
         **(
             {
                 "sharing": {
@@ -68,6 +69,7 @@ def _answer(
                     "changed_at": exercise.audience_changed_at.isoformat()
                     if exercise.audience_changed_at
                     else None,
+                    "group": exercise.audience_group or None,
                 }
             }
             if exercise.audience

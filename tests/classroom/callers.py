@@ -185,6 +185,8 @@ class EventStream:
         self.connection, self.response = connection, response
         self.text: list[str] = []
         self.changed = 0
+        #: How many of each named event arrived ("changed", "submitted", "agreement").
+        self.heard: dict[str, int] = {}
         self.opened = threading.Event()
         self.arrived = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
@@ -197,15 +199,18 @@ class EventStream:
                     self.text.append(line)
                     if line.startswith("retry:"):
                         self.opened.set()
-                    if line.strip() == "event: changed":
-                        self.changed += 1
+                    if line.startswith("event: "):
+                        name = line.strip().removeprefix("event: ")
+                        self.heard[name] = self.heard.get(name, 0) + 1
+                        self.changed = self.heard.get("changed", 0)
                     self.arrived.notify_all()
         except (OSError, ValueError, AttributeError, http.client.HTTPException):
             return  # closed by the test
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> bool:
+    def wait_for(self, count: int, timeout: float = 10.0, event: str = "changed") -> bool:
+        """Whether ``count`` events named ``event`` have arrived (waiting up to ``timeout``)."""
         with self.arrived:
-            return self.arrived.wait_for(lambda: self.changed >= count, timeout)
+            return self.arrived.wait_for(lambda: self.heard.get(event, 0) >= count, timeout)
 
     def close(self) -> str:
         """Closes the stream at once (the reading thread's wait ends); all it sent."""

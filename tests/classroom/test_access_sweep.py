@@ -48,6 +48,7 @@ from tests.running_class import SERVICE_SCOPE, wait_until
 #: A group board (``group_board=True``), in the session where module 2's agreement is made.
 BOARD_SESSION, MODULE = "m2s1", "m2"
 IDEAS = f"ideas/{BOARD_SESSION}/core-behaviours"
+PRINT_IDEAS = f"board/{BOARD_SESSION}/ideas/core-behaviours"  # its print view
 OTHER_BOARD = "ideas/m2s5/self-care-toolbox"
 PRIVATE = "m1s1/my-hopes"  # the answer test_service_access.py's endpoints name
 FOR_FACILITATOR = f"{BOARD_SESSION}/core-behaviours"  # what the agreement draws on
@@ -230,7 +231,7 @@ def seed(rc, people: dict[str, str], cohort: str) -> World:
         # A browser reaches the boards only (the API takes tokens): what they show.
         "C, in A's group, in a browser": frozenset({"answer shared with the group"}),
         "T, A's co-facilitator, in a browser": frozenset(
-            boards_show | {"submitted essay", "feedback", "group agreement", "A's name"}
+            boards_show | {"submitted essay", "feedback", "group agreement", "A's name", "idea"}
         ),
     }
     return World(rc, a, cohort, c, ideas, submission, callers, people, expects)
@@ -299,6 +300,7 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
             Try("GET", f"group/{session}/?group={cohort}"),
             Try("GET", f"group/{session}/fragment?group={cohort}&learner={a}"),
             Try("GET", f"board/{session}/submitted?learner={a}&sent={submission}"),
+            Try("GET", f"board/{session}/submitted/fragment?learner={a}"),
         ]
     s = BOARD_SESSION
     out += [
@@ -307,6 +309,10 @@ def tries(a: str, cohort: str, ideas: dict[str, int], submission: int) -> list[T
         Try("GET", f"group/{s}/events?group={cohort}", stream=True),
         Try("GET", f"board/{s}/agreement?learner={a}&saved=1"),
         Try("GET", "board/m1s1/agreement"),
+        Try("GET", f"board/{s}/agreement/current?learner={a}&cohort={cohort}"),
+        # The print view of A's group's ideas board: by its name, and as one's only group.
+        Try("GET", f"{PRINT_IDEAS}?group={cohort}"),
+        Try("GET", f"{PRINT_IDEAS}?learner={a}"),
         Try("POST", f"board/{ESSAY_SESSION}/submitted", form={"submission": submission, **named},
             changes="gave feedback on A's essay", may=frozenset("F")),
         # A's facilitators record the words already there: no change (checked after).

@@ -278,3 +278,60 @@ def test_thirty_learners_add_ideas_at_once_and_every_page_shows_each_once(runnin
     finally:
         for page in pages:
             page.close()
+
+
+PRINT = f"/services/{api.SERVICE_NAME}/board/{S}/ideas/{E}"
+XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+
+
+def print_view(rc, who: str, tail: str = "") -> tuple[int, str]:
+    status, data = rc.call("GET", PRINT + tail, rc.token_for(who))
+    return status, data.decode() if isinstance(data, bytes) else json.dumps(data)
+
+
+def test_a_facilitator_prints_the_group_s_ideas_and_no_one_else(group) -> None:
+    """The print view: the group's ideas, escaped, names only where given; hidden and
+    withdrawn ideas left out; for the group's facilitators only."""
+    rc, a, b, f, g, other = group
+    [cohort], [theirs] = groups_of(rc, a), groups_of(rc, other)
+    add(rc, a, f"Named idea {XSS}", named=True)
+    add(rc, b, "Quiet idea")
+    hidden = add(rc, b, "HIDDEN-idea-words")
+    assert call(rc, "POST", f, f"{BOARD}/{hidden}/hide", {"reason": "REASON-words"})[0] == 200
+    gone = add(rc, a, "WITHDRAWN-idea-words")
+    assert call(rc, "DELETE", a, f"{BOARD}/{gone}")[0] == 200
+    add(rc, other, "OTHER-group-idea")
+    add(rc, a, "ELSEWHERE-idea", board=ELSEWHERE)
+
+    status, page = print_view(rc, f)  # in one group: no need to name it
+    assert status == 200, page
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page and XSS not in page
+    assert "Quiet idea" in page and "Shared without a name" in page
+    assert page.count(a) == 1 and b not in page  # A gave their name; B did not
+    for words in ("HIDDEN-idea", "REASON-words", "WITHDRAWN-idea", "OTHER-group", "ELSEWHERE"):
+        assert words not in page, words
+    assert "1 hidden idea is left out." in page and cohort in page
+    assert 'href="/services/peerkit/static/board.css"' in page  # with its print rules
+
+    status, named = print_view(rc, f, f"?group={cohort}")
+    assert status == 200 and "Quiet idea" in named
+    for who in (a, b):  # learners, and another group's facilitator naming this group
+        assert print_view(rc, who)[0] == 403
+    assert print_view(rc, g, f"?group={cohort}")[0] == 403
+    assert print_view(rc, f, f"?group={theirs}")[0] == 403
+    assert print_view(rc, f, "?group=no-such-group")[0] == 403
+    status, page = print_view(rc, g)  # G's own group's
+    assert status == 200 and "OTHER-group-idea" in page and "Quiet idea" not in page
+    for path in (f"board/{S}/ideas/no-such-board", "board/m1s1/ideas/self-care-toolbox"):
+        assert rc.call("GET", f"/services/{api.SERVICE_NAME}/{path}", rc.token_for(f))[0] == 404
+
+    # Reached from the facilitator's board of the session, one link per group.
+    status, board = rc.call("GET", f"/services/{api.SERVICE_NAME}/board/{S}", rc.token_for(f))
+    assert status == 200 and f'href="{PRINT}?group={cohort}"' in board.decode()
+
+    # A facilitator of two groups chooses which (never the two merged, never a guess).
+    second = rc.new_group([], (f,))
+    wait_until(lambda: len(groups_of(rc, f)) == 2, timeout=10)
+    status, page = print_view(rc, f)
+    assert status == 200 and "Quiet idea" not in page
+    assert f'href="{PRINT}?group={cohort}"' in page and f'href="{PRINT}?group={second}"' in page

@@ -180,3 +180,48 @@ def test_a_learner_in_two_groups_chooses_which_group_s_board(browser, running_cl
         body = {"users": ["carol"]}
         status, _ = rc.call("DELETE", f"/hub/api/groups/{second}/users", rc.admin_token, body)
         assert status in (200, 204), status
+
+
+def test_the_print_view_of_a_group_s_ideas(browser, running_class, artifacts) -> None:
+    """Fran prints monday's ideas: reached from her session board; on paper, only the
+    ideas (no buttons, links or banner), names only where given, attacks inert."""
+    rc = running_class
+    mark = time.time_ns()
+    for who, words, named in (
+        ("alice", f"A cup of tea in the garden {mark}", False),
+        ("bob", f"Calling my sister {mark} {PAYLOAD}", True),
+    ):
+        body = {"text": words, "named": named, "key": uuid.uuid4().hex}
+        assert rc.service_call("POST", BOARD, rc.token_for(who), body)[0] == 200
+    # Without the page's policy, so axe can run: escaping alone keeps attacks inert.
+    context = browser.new_context(
+        viewport={"width": 900, "height": 900}, locale="en-GB", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{rc.plan.url}/hub/login?next=/services/peerkit/board/m2s5")
+    page.fill("#username_input", "fran")
+    page.fill("#password_input", rc.classroom.passwords()["fran"])
+    page.click("#login_submit")
+    page.get_by_role("link", name="Print the ideas of monday: ").click()
+    page.get_by_role("heading", name="Ideas board: ").wait_for()
+    assert page.get_by_role("button", name="Print these ideas").is_visible()
+    ideas = page.locator(".pk-idea")
+    assert (
+        ideas.filter(has_text=f"A cup of tea in the garden {mark}").locator(".pk-who").inner_text()
+        == "Shared without a name"
+    )
+    assert (
+        ideas.filter(has_text=f"Calling my sister {mark}").locator(".pk-who").inner_text() == "bob"
+    )
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(".pk-main img, .pk-main script").count() == 0
+    assert not missing(), missing()
+    violations = run_axe(page)
+    assert violations == [], report(violations)
+    page.emulate_media(media="print")
+    for hidden in (".pk-header", ".pk-tools", ".pk-back"):
+        assert page.locator(hidden).is_hidden(), hidden
+    assert ideas.first.is_visible()
+    page.screenshot(path=str(artifacts / "class-ideas-print.png"), full_page=True)
+    context.close()

@@ -12,6 +12,9 @@ import re
 import urllib.parse
 
 from peerkit.hub import api
+from tests.classroom.callers import SERVICE, Caller, EventStream
+from tests.classroom.conftest import in_a_group
+from tests.running_class import wait_until
 
 S, E = "m1s6", "essay-planner"
 BOARD = f"/services/{api.SERVICE_NAME}/board/"
@@ -181,3 +184,82 @@ def test_each_sessions_board_links_to_its_submitted_work_and_agreement(group) ->
         assert (f'href="{BOARD}{session}/agreement"' in text) is agreement, session
     status, text = page(rc, a, "m2s1")  # a learner: no facilitator's board at all
     assert status == 403 and "/agreement" not in text
+
+
+def listen(rc, who: str, path: str) -> EventStream:
+    """``who``'s event stream at ``path`` (under the service), by token."""
+    stream = Caller(who, "", rc.token_for(who)).listen(rc.plan.url, SERVICE + path)
+    assert isinstance(stream, EventStream), stream
+    return stream
+
+
+def test_submitted_work_is_news_to_the_facilitators_pages_only(group) -> None:
+    """Submitting, resubmitting, feedback and an erase each tell A's facilitator's pages
+    ("submitted", nothing of the work itself); no one else's page hears of them."""
+    rc, a, b, f, g, other = group
+    f_hears, g_hears = listen(rc, f, f"board/{S}/events"), listen(rc, g, f"board/{S}/events")
+    b_hears = listen(rc, b, f"group/{S}/events")
+    try:
+        write(rc, a, CANARY)
+        made = submit(rc, a)
+        assert f_hears.wait_for(1, event="submitted"), f_hears.heard
+        status, fragment = page(rc, f, f"{S}/submitted/fragment")
+        assert status == 200 and CANARY in fragment and f'id="submission-{made["id"]}"' in fragment
+        assert "<html" not in fragment  # the live part only
+        write(rc, a, f"Resubmitted {PAYLOAD}")
+        submit(rc, a)
+        assert f_hears.wait_for(2, event="submitted"), f_hears.heard
+        fragment = page(rc, f, f"{S}/submitted/fragment")[1]
+        assert (
+            PAYLOAD not in fragment and "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in fragment
+        )
+        assert give_feedback(rc, f, made["id"], "Feedback for the other facilitators")[0] == 200
+        assert f_hears.wait_for(3, event="submitted"), f_hears.heard
+        assert rc.service_call("DELETE", "revisions", rc.token_for(a))[0] == 200  # A erases
+        assert f_hears.wait_for(4, event="submitted"), f_hears.heard
+        assert CANARY not in page(rc, f, f"{S}/submitted/fragment")[1]
+        # The erase is B's news too (A's answers went), after everything before it.
+        assert b_hears.wait_for(1), b_hears.heard
+        write(rc, other, "The essay of O")  # a marker: O's submission is G's news
+        submit(rc, other)
+        assert g_hears.wait_for(1, event="submitted"), g_hears.heard
+    finally:
+        sent = [stream.close() for stream in (f_hears, g_hears, b_hears)]
+    assert g_hears.heard.get("submitted") == 1, g_hears.heard  # O's only, never A's
+    assert "submitted" not in b_hears.heard  # a learner's board hears of no submission
+    for text in sent:
+        assert CANARY not in text and "Resubmitted" not in text
+    assert page(rc, b, f"{S}/submitted/fragment")[0] == 403
+    status, fragment = page(rc, g, f"{S}/submitted/fragment")
+    assert status == 200 and "The essay of O" in fragment and a not in fragment
+
+
+def test_a_saved_agreement_is_news_to_the_group_s_other_facilitators_only(running_class) -> None:
+    """F1 and F2 facilitate one group, G another: F1 saving the agreement tells F2's
+    page ("agreement"; the words are read from ``agreement/current``), never G's."""
+    rc = running_class
+    a, f1, f2, g, o = (rc.new_learner(stem) for stem in ("a", "f1", "f2", "g", "o"))
+    cohort = rc.new_group([a], (f1, f2))
+    other = rc.new_group([o], (g,))
+    for who in (a, f1, f2, g, o):
+        wait_until(lambda w=who: in_a_group(rc, w), timeout=10)
+    f2_hears, g_hears = listen(rc, f2, "board/m2s1/events"), listen(rc, g, "board/m2s1/events")
+    try:
+        words = f"We keep to time. {PAYLOAD}"
+        assert record_agreement(rc, f1, cohort, words)[0] == 200
+        assert f2_hears.wait_for(1, event="agreement"), f2_hears.heard
+        status, now = page(rc, f2, "m2s1/agreement/current")
+        assert status == 200 and "<html" not in now
+        assert f'data-group="{cohort}"' in now and f"Last saved by {f1}, " in now
+        assert PAYLOAD not in now and "We keep to time. &lt;script&gt;" in now
+        assert record_agreement(rc, g, other, "The other group's agreement")[0] == 200  # marker
+        assert g_hears.wait_for(1, event="agreement"), g_hears.heard
+    finally:
+        sent = [stream.close() for stream in (f2_hears, g_hears)]
+    assert g_hears.heard.get("agreement") == 1, g_hears.heard  # its own group's only
+    assert f2_hears.heard.get("agreement") == 1, f2_hears.heard
+    assert all("We keep to time" not in text for text in sent)  # news, never the words
+    status, now = page(rc, g, "m2s1/agreement/current")
+    assert status == 200 and "We keep to time" not in now and cohort not in now
+    assert page(rc, a, "m2s1/agreement/current")[0] == 403
+    assert page(rc, f1, "m2s2/agreement/current")[0] == 404

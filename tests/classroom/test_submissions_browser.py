@@ -6,6 +6,7 @@ attacks in the feedback never run)."""
 from __future__ import annotations
 
 import time
+import urllib.parse
 
 from peerkit.hub import api
 from tests.browser.axe import missing, report, run_axe
@@ -156,3 +157,165 @@ def test_the_controls_say_so_when_the_course_has_gone(browser, running_class) ->
     assert "try again" in refused.inner_text()
     assert assignment.get_by_role("button", name="Submit to my facilitator").is_enabled()
     learner.context.close()
+
+
+def submit_as(rc, who: str, words: str, session: str = "m1s6", exercise: str = "essay-planner"):
+    token = rc.token_for(who)
+    body = {"value": {"draft": words}, "base": None}
+    assert rc.service_call("PUT", f"answers/{session}/{exercise}", token, body)[0] == 200
+    status, data = rc.service_call("POST", f"answers/{session}/{exercise}/submissions", token, {})
+    assert status == 200, (status, data)
+    return data["submission"]["id"]
+
+
+def test_new_work_arrives_live_and_feedback_being_written_stays(
+    browser, running_class, artifacts
+) -> None:
+    rc = running_class
+    path = f"/services/{api.SERVICE_NAME}/board/m1s6/submitted"
+    board = open_as_facilitator(browser, rc, "fran", path)
+    board.wait_for_selector(".pk-live[data-state='live']")
+    first = f"Alice's first essay {time.time_ns()}"
+    made = submit_as(rc, "alice", first)
+    submitted_at = time.monotonic()
+    work = board.locator(f"#submission-{made}")
+    work.wait_for(timeout=5_000)
+    arrived_after = time.monotonic() - submitted_at
+    assert arrived_after < 2.0, f"the work arrived {arrived_after:.1f} s after submitting"
+    assert first in work.inner_text()
+
+    # Fran starts writing feedback; meanwhile alice resubmits, and bob submits.
+    half = "You write honestly about what helped, and I wonder whether"
+    box = work.get_by_label("Your feedback to alice")
+    box.fill(half)
+    box.press("End")
+    again = submit_as(rc, "alice", f"Alice's second essay {PAYLOAD}")
+    bobs = submit_as(rc, "bob", "Bob's essay")
+    board.locator(f"#submission-{bobs}").wait_for(timeout=5_000)
+    board.locator(f"#submission-{again}").wait_for(timeout=5_000)
+    assert box.input_value() == half  # not replaced, and still where she is typing
+    assert board.evaluate("() => document.activeElement.id") == f"feedback-{made}"
+    ids = board.locator(".pk-submission").evaluate_all("(all) => all.map((s) => s.id)")
+    assert ids.index(f"submission-{bobs}") < ids.index(f"submission-{made}")  # newest first
+    assert board.locator(f"#submission-{again} .pk-text").first.inner_text() == (
+        f"Alice's second essay {PAYLOAD}"
+    )
+    assert board.evaluate("() => window.__pwned") is None
+    assert board.locator(".pk-main img, .pk-main script").count() == 0
+    board.screenshot(path=str(artifacts / "class-submitted-live.png"), full_page=True)
+    # Her feedback, sent, is as she wrote it (the form was never redrawn under her).
+    box.press_sequentially(" you could say more.")
+    work.get_by_role("button", name="Send feedback").click()
+    board.get_by_text("Your feedback has been sent.").wait_for()
+    notes = board.locator(f"#submission-{made} .pk-feedback .pk-text").all_inner_texts()
+    assert notes == [half + " you could say more."]
+    board.context.close()
+
+
+def test_without_event_streams_the_submitted_work_polls(browser, running_class) -> None:
+    rc = running_class
+    path = f"/services/{api.SERVICE_NAME}/board/m1s6/submitted"
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    context.add_init_script("delete window.EventSource")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{rc.plan.url}/hub/login?next={path}")
+    page.fill("#username_input", "fran")
+    page.fill("#password_input", rc.classroom.passwords()["fran"])
+    page.click("#login_submit")
+    page.wait_for_selector(".pk-live[data-state='polling']")
+    made = submit_as(rc, "bob", f"Bob's essay, polled {time.time_ns()}")
+    page.locator(f"#submission-{made}").wait_for(timeout=6_000)  # a poll every 2 s
+    context.close()
+
+
+def test_an_agreement_saved_elsewhere_never_overwrites_words_being_typed(
+    browser, running_class, artifacts
+) -> None:
+    """Fran has the agreement page open; a co-facilitator saves the group's agreement
+    twice: into her untouched box, then while she is typing (shown beside it)."""
+    rc = running_class
+    other = rc.new_learner("co-facilitator")
+    rc.ensure_user(other)
+    for group in ("monday", "facilitators"):
+        status, _ = rc.call(
+            "POST", f"/hub/api/groups/{group}/users", rc.admin_token, {"users": [other]}
+        )
+        assert status == 200
+    path = f"/services/{api.SERVICE_NAME}/board/m2s1/agreement"
+
+    def save(words: str) -> None:
+        status, _ = rc.call(
+            "POST", path, rc.token_for(other),
+            raw=f"cohort=monday&agreement={urllib.parse.quote(words)}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        assert status == 200, status
+
+    try:
+        wait_until(
+            lambda: "monday" in rc.service_call("GET", "whoami", rc.token_for(other))[1]["groups"]
+        )
+        # Without the page's policy, so axe can run: escaping alone keeps attacks inert.
+        board = open_as_facilitator(browser, rc, "fran", path, heading="Group agreement", csp=False)
+        board.wait_for_selector(".pk-live[data-state='live']")
+        box = board.get_by_label("The agreement of monday")
+        first = f"We listen {time.time_ns()}."
+        save(first)
+        saved_at = time.monotonic()
+        board.wait_for_function(
+            "(words) => document.getElementById('agreement-0').value === words", arg=first
+        )
+        took = time.monotonic() - saved_at
+        assert took < 2.0, f"the agreement arrived {took:.1f} s after it was saved"
+        assert other in board.locator(".pk-recorded").inner_text()
+
+        mine = "We listen, and we keep to time"
+        box.fill(mine)
+        second = f"We listen without judging.\n\nWe keep what is said here. {PAYLOAD}"
+        save(second)
+        elsewhere = board.locator(".pk-elsewhere")
+        elsewhere.wait_for(timeout=5_000)
+        assert box.input_value() == mine  # her words are kept
+        assert elsewhere.locator(".pk-text").inner_text() == second.replace("\n\n", "\n\n")
+        assert board.evaluate("() => window.__pwned") is None
+        assert elsewhere.locator("img, script").count() == 0
+        board.screenshot(path=str(artifacts / "class-agreement-elsewhere.png"), full_page=True)
+        assert not missing(), missing()
+        violations = run_axe(board)
+        assert violations == [], report(violations)
+        elsewhere.get_by_role("button", name="Replace my words with this version").click()
+        assert box.input_value() == second and elsewhere.is_hidden()
+        board.context.close()
+    finally:
+        for group in ("monday", "facilitators"):
+            rc.call("DELETE", f"/hub/api/groups/{group}/users", rc.admin_token, {"users": [other]})
+
+
+def test_work_withdrawn_while_feedback_is_written_keeps_the_words(browser, running_class) -> None:
+    """A learner of fran's group erases their data while she writes feedback on their
+    work: the work stays on her page, marked, with her words; it cannot be sent."""
+    rc = running_class
+    learner = rc.new_learner("eraser")
+    rc.ensure_user(learner)
+    members = {"users": [learner]}
+    assert rc.call("POST", "/hub/api/groups/monday/users", rc.admin_token, members)[0] == 200
+    try:
+        wait_until(lambda: rc.service_call("GET", "whoami", rc.token_for(learner))[1]["groups"])
+        made = submit_as(rc, learner, "An essay about to be erased")
+        path = f"/services/{api.SERVICE_NAME}/board/m1s6/submitted"
+        board = open_as_facilitator(browser, rc, "fran", path)
+        board.wait_for_selector(".pk-live[data-state='live']")
+        work = board.locator(f"#submission-{made}")
+        words = "Some feedback I am still writing"
+        work.get_by_label(f"Your feedback to {learner}").fill(words)
+        assert rc.service_call("DELETE", "revisions", rc.token_for(learner))[0] == 200
+        work.locator(".pk-gone-note").wait_for(timeout=5_000)
+        assert work.get_by_label(f"Your feedback to {learner}").input_value() == words
+        assert work.get_by_role("button", name="Send feedback").is_disabled()
+        board.reload()  # drawn again: it is gone
+        board.wait_for_selector(".pk-live[data-state='live']")
+        assert board.locator(f"#submission-{made}").count() == 0
+        board.context.close()
+    finally:
+        rc.call("DELETE", "/hub/api/groups/monday/users", rc.admin_token, members)
