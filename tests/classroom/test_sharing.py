@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 from peerkit.hub import api
+from tests.classroom.conftest import in_a_group
 from tests.running_class import wait_until
 
 S, E, E2 = "m1s3", "turning-points", "what-helped"
@@ -202,8 +203,6 @@ def test_a_learner_in_two_groups_shares_with_one_group_only(running_class) -> No
     """M is in two groups (with P; with Q). An answer M shares "with my group" goes to
     the one group M names, and no group's board shows it without one; M reads each
     group's board apart, never the two merged."""
-    from tests.classroom.conftest import in_a_group
-
     rc = running_class
     m, p, q, x = (rc.new_learner(stem) for stem in ("m", "p", "q", "x"))
     one, two = rc.new_group([m, p]), rc.new_group([m, q])
@@ -254,3 +253,41 @@ def test_a_learner_in_two_groups_shares_with_one_group_only(running_class) -> No
     assert "Q for the second group" not in board(rc, p, "group")[1]
     for log in rc.classroom.logs_dir.glob("*.log"):
         assert words not in log.read_text(encoding="utf-8", errors="replace"), log.name
+
+
+def test_moving_to_another_group_takes_a_shared_answer_off_every_board(running_class) -> None:
+    """Shared with "my group", then moved to another group by the hub's admin: the answer
+    is on neither group's board (the old one is no longer theirs, the new one was never
+    chosen) until the learner chooses again."""
+    rc = running_class
+    mover, stayer, newcomer, f1, f2 = (
+        rc.new_learner(stem) for stem in ("mover", "stayer", "newcomer", "f1", "f2")
+    )
+    old = rc.new_group([mover, stayer], (f1,))
+    new = rc.new_group([newcomer], (f2,))
+    for who in (mover, stayer, newcomer, f1, f2):
+        wait_until(lambda w=who: in_a_group(rc, w), timeout=10)
+    canary = f"CANARY-moved-{rc.new_learner('x')}"
+    put(rc, mover, f"answers/{S}/{E}", {"value": canary, "base": 0})
+    chosen = put(rc, mover, f"answers/{S}/{E}/consent", {"audience": "group-named"})
+    assert chosen["consent"]["group"] == old
+    assert canary in board(rc, stayer, "group")[1] and canary in board(rc, f1, "board")[1]
+
+    moved = {"users": [mover]}
+    assert rc.call("DELETE", f"/hub/api/groups/{old}/users", rc.admin_token, moved)[0] == 200
+    assert rc.call("POST", f"/hub/api/groups/{new}/users", rc.admin_token, moved)[0] == 200
+
+    def groups_now() -> list[str]:
+        return rc.service_call("GET", "whoami", rc.token_for(mover))[1]["groups"]
+
+    wait_until(lambda: groups_now() == [new], timeout=10)
+    for who, kind in ((stayer, "group"), (f1, "board"), (newcomer, "group"), (f2, "board")):
+        status, seen = board(rc, who, kind)
+        assert status == 200 and canary not in seen, (who, kind)
+    # Chosen again, now for the new group: there, and still not with the old one.
+    assert (
+        put(rc, mover, f"answers/{S}/{E}/consent", {"audience": "group-named"})["consent"]["group"]
+        == new
+    )
+    assert canary in board(rc, newcomer, "group")[1] and canary in board(rc, f2, "board")[1]
+    assert canary not in board(rc, stayer, "group")[1]
