@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import operator
 import os
@@ -79,7 +80,7 @@ def side_by_side(work: Path, page: str | None, expected: dict[str, Any], peerkit
     subprocess.run(command(NBCONVERT, work, nb=nb), capture_output=True, timeout=300,
                    check=True, cwd=ROOT)  # fmt: skip
     voila, static = (
-        Server(name + suffix, work, lambda port, t=template: command(t, work, port, nb), "/")
+        Server(name + suffix, work, functools.partial(command, template, work, nb=nb), "/")
         for name, template in (("voila", VOILA), ("static", STATIC))
     )
     try:

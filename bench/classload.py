@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import re
@@ -246,6 +247,10 @@ def kernel_message(kind: str, content: dict, session: str, metadata: dict | None
             "content": content, "channel": "shell", "buffers": []}  # fmt: skip
 
 
+def acknowledges(seq: int, data: dict) -> bool:
+    return bool(data["content"].get("seq") == seq)
+
+
 async def http_learner(load: Load, journey: Journey) -> None:
     """What a page does, over HTTP and the kernel's websocket: sign in (following the spawn's
     progress events), the home page, its kernel stopped on leaving, the session page, its
@@ -303,7 +308,7 @@ async def http_learner(load: Load, journey: Journey) -> None:
                 """The next message on that comm passing test; kernel errors are noted."""
                 async for frame in ws:
                     msg = json.loads(frame.data) if frame.type.name == "TEXT" else {}
-                    kind, content = msg.get("header", {}).get("msg_type"), msg.get("content")
+                    kind, content = msg.get("header", {}).get("msg_type"), msg.get("content") or {}
                     if kind == "error":
                         journey.errors.append(f"kernel error: {content.get('ename')}")
                     if kind == "comm_msg" and content["comm_id"] == comm and test(content["data"]):
@@ -334,7 +339,7 @@ async def http_learner(load: Load, journey: Journey) -> None:
                         "value": value}  # fmt: skip
                 load.durability.expect(marker, name, time.time())
                 await send(model, {"method": "custom", "content": save})
-                ack = await until(model, lambda d, i=index: d["content"].get("seq") == i + 1)
+                ack = await until(model, functools.partial(acknowledges, index + 1))
                 if ack["content"].get("type") != "saved":
                     journey.errors.append(f"save {ack['content'].get('type')}")
                 revision[model] = ack["content"].get("revision", revision[model])

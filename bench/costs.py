@@ -40,7 +40,8 @@ def one_kernel(env: dict[str, str]) -> tuple[float, list[list[float]]]:
     code = KERNEL_CODE % {"first": next(src for src in cells if "open_session" in src)}
     started = time.perf_counter()
     km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(NOTEBOOK_PATH.parent))
-    ready, out = time.perf_counter() - started, []  # what the kernel printed
+    ready = time.perf_counter() - started
+    out: list[dict[str, Any]] = []  # what the kernel sent
     try:
         reply = kc.execute_interactive(code, output_hook=out.append, timeout=120)
     finally:

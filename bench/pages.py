@@ -10,6 +10,7 @@ import math
 import random
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,7 +67,7 @@ class Problems:
 
 
 @contextlib.asynccontextmanager
-async def chromium():  # type: ignore[no-untyped-def]
+async def chromium() -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -191,7 +192,9 @@ async def autosave(server: Server, expected: dict, db: Path, samples: int) -> di
     query += "AND exercise = ? AND id > ? ORDER BY id"
     key = (common.LEARNER, common.SESSION_ID, exercise)
     last_id = conn.execute("SELECT max(id) FROM answer_revisions").fetchone()[0]
-    debounced, early, missed, problems = [], [], 0, Problems()
+    debounced: list[tuple[float, float]] = []
+    early: list[float] = []
+    missed, problems = 0, Problems()
     async with chromium() as browser:
         page = await new_page(browser, either, problems)
         await load(page, server.page, True, either)
