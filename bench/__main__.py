@@ -1,6 +1,6 @@
 """Run the benchmarks side by side; write bench/results.json and the README's table.
 
-python -m bench                  # everything, ~10 minutes on 2 cores (`make bench`)
+python -m bench                  # everything, ~14 minutes on 2 cores (`make bench`)
 python -m bench --only export    # some sections, merged into results.json
 python -m bench --quick          # tiny counts, to check the harness; written to
                                  # test-artifacts/bench-quick.json, not to the results
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import operator
 import os
@@ -27,7 +28,6 @@ from . import boardlag, classload, common, costs, pages
 from .common import LEARNER, MARK, NOTEBOOK_PATH, PYTHON, ROOT, SESSION_ID, Server, log
 
 HOME_NAME = f"{MARK}name"
-
 SECTIONS = ("pages", "learners", "kernel", "store", "export", "class", "boards")
 #: Counts (full run, --quick): page-load rounds, autosaves, learners, seconds over which
 #: they arrive, how many vanish, their cull timeout (s), fresh kernels, store writers,
@@ -43,13 +43,16 @@ SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4,
 VOILA = "-m voila {nb} --no-browser --port={port}"
 STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
 NBCONVERT = "-m nbconvert --to html --execute --no-input --output-dir {static} --output index {nb}"
-#: `peerkit serve` with idle kernels culled after argv[1] s instead of an hour.
+#: `peerkit serve --no-preheat` with idle kernels culled after argv[1] s instead of an hour.
 CULL_SOON = """import sys
 from peerkit import cli
 from peerkit.serve import voila_config as settings
 settings.KERNEL_CULL_IDLE_SECONDS, settings.KERNEL_CULL_INTERVAL_SECONDS = int(sys.argv[1]), 5
-sys.exit(cli.main(sys.argv[2:]))"""
-NO_PREHEAT = "-m peerkit.cli serve --no-browser --no-preheat --port={port}"
+sys.exit(cli.main(["serve", "--no-browser", "--no-preheat", *sys.argv[2:]]))"""
+#: The home page: its name box holds the name saved by `prefill`; two tools (the name and
+#: the CHIME wheel).
+HOME_EXPECTED = {"texts": [HOME_NAME], "exercises": 2, "box": ".peerkit-widget input[type=text]",
+                 "parts": ".peerkit-widget"}  # fmt: skip
 
 
 def prefill(db: Path) -> dict[str, Any]:
@@ -69,71 +72,55 @@ def command(template: str, work: Path, port: int = 0, nb: Path = NOTEBOOK_PATH) 
     return [PYTHON, *(part.format(**fill) for part in template.split())]
 
 
-def baseline(
-    name: str, work: Path, template: str, path: str | None = None, nb: Path = NOTEBOOK_PATH
-) -> Server:
-    return Server(name, work, lambda port: command(template, work, port, nb), path)
-
-
-def home_expected() -> dict[str, Any]:
-    """The home page: its name box holds the name saved by `prefill`; two tools (the name
-    and the CHIME wheel)."""
-    box = ".peerkit-widget input[type=text]"
-    return {"texts": [HOME_NAME], "exercises": 2, "box": box, "parts": ".peerkit-widget"}
-
-
-def run_home(work: Path, pk: Server, no: Server, pool: int, reps: int) -> dict[str, Any]:
-    """The course home beside plain Voilà and the static page of the same notebook."""
-    home = ROOT / "notebooks" / common.HOME
-    subprocess.run(command(NBCONVERT, work, nb=home), capture_output=True, timeout=300,
+def side_by_side(work: Path, page: str | None, expected: dict[str, Any], peerkit: list[Server],
+                 pool: int, reps: int) -> dict[str, Any]:  # fmt: skip
+    """A page (the session's, or `page`) loaded from `peerkit serve` with and without
+    pre-heating, plain Voilà and the static file server of its executed HTML."""
+    nb, suffix = (ROOT / "notebooks" / page, "-home") if page else (NOTEBOOK_PATH, "")
+    subprocess.run(command(NBCONVERT, work, nb=nb), capture_output=True, timeout=300,
                    check=True, cwd=ROOT)  # fmt: skip
-    voila = baseline("voila-home", work, VOILA, "/", home)
-    static = baseline("static-home", work, STATIC, "/", home)
+    voila, static = (
+        Server(name + suffix, work, functools.partial(command, template, work, nb=nb), "/")
+        for name, template in (("voila", VOILA), ("static", STATIC))
+    )
     try:
         for server in (voila, static):
             server.start()
-        variants = [pages.Variant(pk, pool=pool, notebook=common.HOME),
-                    pages.Variant(no, notebook=common.HOME), pages.Variant(voila),
-                    pages.Variant(static, interactive=False)]  # fmt: skip
-        return asyncio.run(pages.page_loads(variants, home_expected(), reps))
+        pk, no = pages.Variant(peerkit[0], pool=pool, notebook=page), pages.Variant(peerkit[1])
+        no.notebook = page
+        variants = [pk, no, pages.Variant(voila), pages.Variant(static, interactive=False)]
+        return asyncio.run(pages.page_loads(variants, expected, reps))
     finally:
         for server in (voila, static):
             server.stop()
 
 
 def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dict[str, Any]:
-    subprocess.run(command(NBCONVERT, work), capture_output=True, timeout=300, check=True, cwd=ROOT)
-    pk, no = Server("peerkit", work), baseline("peerkit-no-preheat", work, NO_PREHEAT)
-    voila, static = baseline("voila", work, VOILA, "/"), baseline("static", work, STATIC, "/")
-    servers = [pk, no, voila, static]
+    peerkit = [Server("peerkit", work), Server("peerkit-no-preheat", work, preheat=False)]
     # The home, the session open and the one after it (peerkit/serve/warm_pages.py).
     pool = len(common.preheat_plan_for(common.load_course()).warm(common.NOTEBOOK))
     try:
-        for server in servers:
+        for server in peerkit:
             server.start()
-        pk.wait_quiet(180.0, pool)
-        out: dict[str, Any] = {"idle_memory": {s.name: s.memory() for s in (pk, no)}}
-        out["idle_memory"]["preheated_kernels"] = pk.kernels()
-        variants = [pages.Variant(pk, pool=pool), pages.Variant(no), pages.Variant(voila)]
-        variants.append(pages.Variant(static, interactive=False))
-        out["loads"] = asyncio.run(pages.page_loads(variants, expected, size["reps"]))
-        out["home_loads"] = run_home(work, pk, no, pool, size["reps"])
-        db, args = work / "answers.sqlite3", (size["autosave"], common.AUTOSAVE_DELAY)
-        out["autosave"] = asyncio.run(pages.autosave(pk, {**expected, "pool": pool}, db, *args))
+        peerkit[0].wait_quiet(180.0, pool)
+        out: dict[str, Any] = {"idle_memory": {s.name: common.memory(s.procs()) for s in peerkit}}
+        out["idle_memory"]["preheated_kernels"] = len(peerkit[0].kernels())
+        out["loads"] = side_by_side(work, None, expected, peerkit, pool, size["reps"])
+        out["home_loads"] = side_by_side(work, common.HOME, HOME_EXPECTED, peerkit, pool,
+                                         size["reps"])  # fmt: skip
+        db, with_pool = work / "answers.sqlite3", {**expected, "pool": pool}
+        out["autosave"] = asyncio.run(pages.autosave(peerkit[0], with_pool, db, size["autosave"]))
         return out
     finally:
-        for server in servers:
+        for server in peerkit:
             server.stop()
 
 
 def run_learners(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dict[str, Any]:
     """`peerkit serve --no-preheat` (a pool of one would serve only the first learner),
     culling idle kernels after size["cull"] s instead of an hour."""
-
-    def cull_soon(port: int) -> list[str]:  # NO_PREHEAT's arguments, culling sooner
-        return [PYTHON, "-c", CULL_SOON, str(size["cull"]), *command(NO_PREHEAT, work, port)[3:]]
-
-    server = Server("learners", work, cull_soon)
+    cull = [PYTHON, "-c", CULL_SOON, str(size["cull"])]
+    server = Server("learners", work, lambda port: [*cull, f"--port={port}"])
     try:
         server.start()
         asyncio.run(pages.page_loads([pages.Variant(server)], expected, 0))  # warm-up
@@ -141,29 +128,26 @@ def run_learners(work: Path, expected: dict[str, Any], size: dict[str, int]) -> 
         out = asyncio.run(pages.learners(server, expected, *args))
     finally:
         server.stop()
-    text = server.log.read_text(errors="replace")
+    text = server.log.read_text(errors="replace")  # outputs given up on, kernels culled
     out["log_iopub_timeouts"] = text.count("Timeout waiting for IOPub output")
     return {**out, "log_kernels_culled": text.count("Culling '")}
 
 
 def section(name: str, work: Path, expected: dict[str, Any], size: dict[str, int]) -> Any:
-    if name == "pages":
-        return run_pages(work, expected, size)
-    if name == "learners":
-        return run_learners(work, expected, size)
-    if name == "class":
-        return classload.run_class(work, size)
-    if name == "boards":
-        return boardlag.run_boards(work, size)
-    if name == "kernel":
-        return costs.kernel_cost(dict(os.environ), size["kernels"])
-    if name == "store":
-        writers, pace = size["writers"], common.AUTOSAVE_DELAY
-        return {
+    writers, pace = size["writers"], common.AUTOSAVE_DELAY
+    run = {
+        "pages": lambda: run_pages(work, expected, size),
+        "learners": lambda: run_learners(work, expected, size),
+        "class": lambda: classload.run_class(work, size),
+        "boards": lambda: boardlag.run_boards(work, size),
+        "kernel": lambda: costs.kernel_cost(dict(os.environ), size["kernels"]),
+        "store": lambda: {
             "flat-out": costs.store_load(work / "flat.sqlite3", writers, size["seconds"]),
             "paced": costs.store_load(work / "paced.sqlite3", writers, size["paced"], pace),
-        }
-    return costs.export_speed(size["revisions"], size["words"], size["repeat"])
+        },
+        "export": lambda: costs.export_speed(size["revisions"], size["words"], size["repeat"]),
+    }
+    return run[name]()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,8 +258,6 @@ TARGETS = [
     ("boards", "… the adder's reply, p95 ms (vs p50)", "idea_added_reply_ms/p95",
      "<", 2000, "idea_added_reply_ms/p50"),
 ]  # fmt: skip
-
-
 OPS = {"ratio <=": operator.le, "ratio <": operator.lt, "<": operator.lt, "==": operator.eq,
        "<=": operator.le}  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Shared pieces: what bench takes from peerkit, servers, processes, statistics."""
+"""Shared pieces: what bench takes from peerkit and the tests, servers, processes, statistics."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ import psutil
 # Everything bench uses from peerkit, in one place, so that a rename is one edit here.
 from peerkit.course.answer_ids import NAME_EXERCISE, PROFILE_SESSION
 from peerkit.course.data import load_course  # noqa: F401
+from peerkit.course.notebooks import exercise_ids  # noqa: F401
 from peerkit.exercises.autosave import AUTOSAVE_DELAY  # noqa: F401
 from peerkit.paths import HOME_NOTEBOOK as HOME  # noqa: F401
 from peerkit.portfolio import FORMATS, export_portfolio  # noqa: F401
@@ -51,6 +52,9 @@ BENCH_CHROMIUM_ARGS = [
     *CHROMIUM_ARGS,
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ]
+#: The exercise front end's maximum wait between saves while typing goes on, in s.
+_JS = (ROOT / "peerkit" / "exercises" / "static" / "exercise.js").read_text(encoding="utf-8")
+MAX_WAIT = int(re.search(r"MAX_WAIT_MS = (\d+)", _JS)[1]) / 1000  # type: ignore[index]
 
 _pause = threading.Event()
 
@@ -65,17 +69,17 @@ def log(message: str) -> None:
 
 
 def summary(values: Iterable[float | None], scale: float = 1.0) -> dict[str, Any]:
-    """n, p50, p99 (linear between closest ranks), min and max, each times scale and
+    """n, p50, p95, p99 (linear between closest ranks), min and max, each times scale and
     rounded; None values are skipped."""
     data = sorted(v * scale for v in values if v is not None)
     if not data:
         return {"n": 0}
     cuts = statistics.quantiles(data * 2 if len(data) == 1 else data, n=100, method="inclusive")
-    stats = {"p50": cuts[49], "p99": cuts[98], "min": data[0], "max": data[-1]}
+    stats = {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "min": data[0], "max": data[-1]}
     return {"n": len(data), **{k: round(v, 1) for k, v in stats.items()}}
 
 
-# --- processes (any of them may exit at any moment) --------------------------------
+# --- processes: any of them may exit at any moment, and then counts as nothing ----------
 
 
 def read(procs: Iterable[psutil.Process], what: str) -> list[Any]:
@@ -87,17 +91,12 @@ def read(procs: Iterable[psutil.Process], what: str) -> list[Any]:
     return found
 
 
-def name(proc: psutil.Process) -> str:
-    """The process's command line, or "" if it has exited."""
-    return " ".join(next(iter(read([proc], "cmdline")), []))
-
-
-def is_kernel(proc: psutil.Process) -> bool:
-    return "ipykernel_launcher" in name(proc)
-
-
-def cpu_seconds(procs: Iterable[psutil.Process]) -> float:
-    return sum(t.user + t.system for t in read(procs, "cpu_times"))
+def tree(pid: int) -> list[psutil.Process]:
+    """A process and every process under it, or [] if it has exited."""
+    with contextlib.suppress(psutil.Error):
+        proc = psutil.Process(pid)
+        return [proc, *proc.children(recursive=True)]
+    return []
 
 
 def memory(procs: Iterable[psutil.Process]) -> dict[str, float]:
@@ -105,18 +104,6 @@ def memory(procs: Iterable[psutil.Process]) -> dict[str, float]:
     infos = read(procs, "memory_full_info")
     mb = {"pss_mb": sum(i.pss for i in infos), "rss_mb": sum(i.rss for i in infos)}
     return {**{k: round(v / 2**20, 1) for k, v in mb.items()}, "processes": len(infos)}
-
-
-def cpu_split(server: Sequence[psutil.Process], mine: Sequence[psutil.Process]) -> dict[str, float]:
-    """CPU seconds so far of a server (without its kernels), its kernels, and the
-    Chromium processes among `mine`. Processes that have exited count as nothing."""
-    kernels = [p for p in server if is_kernel(p)]
-    browsers = [p for p in mine if "chrom" in name(p) or "headless" in name(p)]
-    return {
-        "server": round(cpu_seconds(p for p in server if p not in kernels), 1),
-        "kernels": round(cpu_seconds(kernels), 1),
-        "browsers": round(cpu_seconds(browsers), 1),
-    }
 
 
 # --- servers -------------------------------------------------------------------
@@ -132,13 +119,11 @@ class Server(CourseServer):
         work: Path,
         command: Callable[[int], list[str]] | None = None,
         path: str | None = None,
+        preheat: bool = True,
     ) -> None:
-        super().__init__(work / "answers.sqlite3", LEARNER)
-        self.token = TOKEN  # for a `peerkit serve` that asks for one
-        self.name = label
+        super().__init__(work / "answers.sqlite3", LEARNER, token=TOKEN, preheat=preheat)
+        self.name, self.argv, self.path = label, command, path
         self.log = work / "logs" / f"{label}.log"
-        self.argv = command
-        self.path = path
 
     @property
     def page(self) -> str:
@@ -149,7 +134,7 @@ class Server(CourseServer):
         if self.argv is None:
             super().start()  # exactly `peerkit serve`, as in the browser tests
             return self
-        env = {**os.environ, "PEERKIT_TOKEN": self.token}
+        env = {**os.environ, "PEERKIT_TOKEN": self.token or ""}
         env.update(PEERKIT_DATABASE_URL=f"sqlite:///{self.database}", PEERKIT_LEARNER=LEARNER)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
@@ -167,17 +152,7 @@ class Server(CourseServer):
         raise RuntimeError(f"{self.name} did not start; see {self.log}")
 
     def procs(self) -> list[psutil.Process]:
-        found = []
-        for pid in self.processes():
-            with contextlib.suppress(psutil.Error):  # it has exited
-                found.append(psutil.Process(pid))
-        return found
-
-    def kernels(self) -> int:
-        return sum(is_kernel(p) for p in self.procs())
-
-    def memory(self) -> dict[str, float]:
-        return memory(self.procs())
+        return tree(self.process.pid) if self.process else []
 
     def wait(
         self, ready: Callable[[int], bool], timeout: float, idle: bool = False
@@ -186,9 +161,8 @@ class Server(CourseServer):
         no CPU for 0.25 s; the seconds that took, or None on timeout."""
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
-            procs = self.procs()
-            if ready(sum(is_kernel(p) for p in procs)):
-                before = cpu_seconds(procs)
+            if ready(len(self.kernels())):
+                before = cpu_seconds(procs := self.procs())
                 if idle:
                     pause(0.25)
                 if not idle or cpu_seconds(procs) - before < 0.025:
@@ -204,18 +178,20 @@ class Server(CourseServer):
         """Stop the server (Voilà stops its kernels), then whatever of its tree is left."""
         left = self.procs()[1:]
         super().stop()
-        _, alive = psutil.wait_procs(left, timeout=15)
-        for proc in alive:
+        for proc in psutil.wait_procs(left, timeout=15)[1]:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
+
+
+def cpu_seconds(procs: Iterable[psutil.Process]) -> float:
+    return sum(t.user + t.system for t in read(procs, "cpu_times"))
 
 
 def machine() -> dict[str, Any]:
     cpu = re.search(r"model name\s*: (.*)", Path("/proc/cpuinfo").read_text())
     names = ("voila", "jupyter_server", "ipykernel", "ipywidgets", "SQLAlchemy", "playwright")
-    versions = [f"Python {platform.python_version()}"] + [
-        f"{n} {metadata.version(n)}" for n in names
-    ]
+    versions = [f"Python {platform.python_version()}"]
+    versions += [f"{n} {metadata.version(n)}" for n in names]
     cores = f"{cpu[1] if cpu else '?'}, {os.cpu_count()} cores"
     return {"cpu": cores, "software": ", ".join(versions), "loadavg_before": os.getloadavg()[0]}
 

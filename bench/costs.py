@@ -25,52 +25,32 @@ import peerkit
 _m.append(_mark())
 exec(compile(%(first)r, 'cell-1', 'exec'))
 _m.append(_mark())
-for _src in %(rest)r:
-    exec(compile(_src, 'cell', 'exec'))
-_m.append(_mark())
 print(_j.dumps(_m))
 """
-#: Steps, as (from mark, to mark): marks are before, after import, after open_session, end.
-STEPS = {
-    "import peerkit": (0, 1),
-    "first open_session": (1, 2),
-    "import + open_session": (0, 2),
-    "other cells": (2, 3),
-    "all after start": (0, 3),
-}
-
-
-def kernel_code() -> str:
-    nb = json.loads(NOTEBOOK_PATH.read_text(encoding="utf-8"))
-    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-    first = next(i for i, src in enumerate(cells) if "open_session" in src)
-    return KERNEL_CODE % {"first": cells[first], "rest": cells[first + 1 :]}
+#: Steps, as (from mark, to mark): marks are before, after import, after open_session.
+STEPS = {"import peerkit": (0, 1), "first open_session": (1, 2), "import + open_session": (0, 2)}
 
 
 def one_kernel(env: dict[str, str]) -> tuple[float, list[list[float]]]:
     """Start a kernel as Voilà does and run the code: (seconds to ready, its marks)."""
     from jupyter_client.manager import start_new_kernel
 
+    nb = json.loads(NOTEBOOK_PATH.read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    code = KERNEL_CODE % {"first": next(src for src in cells if "open_session" in src)}
     started = time.perf_counter()
     km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(NOTEBOOK_PATH.parent))
     ready = time.perf_counter() - started
-    out: list[str] = []  # what the kernel printed
-
-    def stdout(msg: dict) -> bool:
-        return msg["msg_type"] == "stream" and msg["content"].get("name") == "stdout"
-
+    out: list[dict[str, Any]] = []  # what the kernel sent
     try:
-        reply = kc.execute_interactive(
-            kernel_code(),
-            output_hook=lambda m: out.append(m["content"].get("text", "") * stdout(m)),
-            timeout=120,
-        )
+        reply = kc.execute_interactive(code, output_hook=out.append, timeout=120)
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"kernel code failed: {reply['content'].get('ename')}")
-    return ready, json.loads("".join(out).strip().splitlines()[-1])
+    text = [m["content"]["text"] for m in out if m["content"].get("name") == "stdout"]
+    return ready, json.loads("".join(text).strip().splitlines()[-1])
 
 
 def kernel_cost(env: dict[str, str], runs: int) -> dict[str, Any]:
@@ -80,7 +60,7 @@ def kernel_cost(env: dict[str, str], runs: int) -> dict[str, Any]:
         seconds, kernel_marks = one_kernel(env)
         ready.append(seconds)
         marks.append(kernel_marks)
-        log(f"kernel {index + 1}/{runs}: {(marks[-1][3][0] - marks[-1][0][0]) * 1000:.0f} ms")
+        log(f"kernel {index + 1}/{runs}: {(marks[-1][2][0] - marks[-1][0][0]) * 1000:.0f} ms")
     out: dict[str, Any] = {"runs": runs, "start_to_ready_ms": summary(ready, 1000)}
     for step, (a, b) in STEPS.items():
         out[step] = {
@@ -102,14 +82,8 @@ def answer(writer: int, index: int) -> str:
 def writer(index: int, url: str, seconds: float, every: float, barrier: Any, out: Any) -> None:
     """One learner's kernel: its own AnswerStore and learner id, saving new texts for
     `seconds`, as fast as it can or once per `every` s; reports what was acknowledged."""
-    from sqlalchemy import event
-
     store = common.AnswerStore(url)
-    locked: list[float] = []
-    # Runs after peerkit's own "begin" listener has taken the write lock (BEGIN
-    # IMMEDIATE): splits each save into waiting for the lock and the rest.
-    event.listen(store.engine, "begin", lambda _conn: locked.append(time.perf_counter()))
-    latencies, waits, errors, acked = [], [], 0, []
+    latencies, errors, acked = [], 0, []
     barrier.wait(timeout=120)
     start = time.perf_counter()
     next_at = start + every * index / 50
@@ -120,17 +94,15 @@ def writer(index: int, url: str, seconds: float, every: float, barrier: Any, out
         if time.perf_counter() >= start + seconds:
             break
         began = time.perf_counter()
-        locked.clear()
         try:
             store.save(f"load-learner-{index:02d}", SESSION_ID, EXERCISES[n % 3], answer(index, n))
         except Exception:  # counted and reported, never hidden
             errors += 1
             continue
         latencies.append(time.perf_counter() - began)
-        waits.append(locked[0] - began if locked else 0.0)
         acked.append(n)
     store.close()
-    out.put((index, latencies, waits, errors, acked, start, time.perf_counter()))
+    out.put((index, latencies, errors, acked, start, time.perf_counter()))
 
 
 def verify(path: Path, writers: list[tuple]) -> dict[str, Any]:
@@ -172,19 +144,16 @@ def store_load(path: Path, writers: int, seconds: float, every: float = 0.0) -> 
         proc.join(timeout=30)
         if proc.is_alive():
             proc.kill()
-    checked, errors = verify(path, done), sum(d[3] for d in done)
+    checked, errors = verify(path, done), sum(d[2] for d in done)
     wrong = checked["lost"] + checked["unacknowledged"] + checked["out_of_order"]
     latencies = [x for d in done for x in d[1]]
-    waits = [x for d in done for x in d[2]]
-    elapsed = max((d[6] for d in done), default=0) - min((d[5] for d in done), default=0)
+    elapsed = max((d[5] for d in done), default=0) - min((d[4] for d in done), default=0)
     return {
         "writers": writers,
         "seconds": seconds,
         "save_every_s": every or None,
         "saves_per_s": round(len(latencies) / elapsed) if elapsed > 0 else None,
         "latency_ms": summary(latencies, 1000),
-        "lock_wait_ms": summary(waits, 1000),
-        "holding_lock_ms": summary((a - b for a, b in zip(latencies, waits, strict=True)), 1000),
         "errors": errors,
         "writers_crashed": writers - len(done),
         **checked,

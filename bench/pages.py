@@ -6,34 +6,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import random
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import psutil
-
 from . import common
 from .common import Server, log, summary
 
 PROBE = (Path(__file__).parent / "probe.js").read_text(encoding="utf-8")
-#: Navigation Timing of the page, in ms from navigation start, and the KB transferred.
+#: Navigation Timing of the page, in ms from navigation start.
 NAVIGATION = """() => {
   const n = performance.getEntriesByType('navigation')[0];
-  const r = performance.getEntriesByType('resource');
-  return {first_byte: n.responseStart, server_wait: n.responseStart - n.requestStart,
-          html_done: n.responseEnd, load_event: n.loadEventEnd,
-          kb: (r.reduce((s, e) => s + e.transferSize, 0) + n.transferSize) / 1024};
+  return {first_byte: n.responseStart, html_done: n.responseEnd};
 }"""
 MARKED = "() => window.__pk && window.__pk.%s !== undefined"
 BOXES = ".peerkit-exercise textarea"
 SHUTDOWN = "/voila/api/shutdown/"
 TIMEOUT_MS = 120_000
-TIMINGS = ("text", "interactive", "first_byte", "server_wait", "html_done", "load_event", "kb")
+TIMINGS = ("text", "interactive", "first_byte", "html_done")
 
 
 @dataclass
@@ -70,7 +67,7 @@ class Problems:
 
 
 @contextlib.asynccontextmanager
-async def chromium():  # type: ignore[no-untyped-def]
+async def chromium() -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -150,22 +147,19 @@ async def page_loads(variants: list[Variant], expected: dict[str, Any], reps: in
             log(f"page loads: round {rep + 1}/{reps}")
     out = {}
     for v in variants:
-        found, name = problems[v.server.name], v.server.name
-        entry: dict[str, Any] = {
-            cache: {
-                key: summary(r[key] for r in rows[name] if r["cache"] == cache) for key in TIMINGS
-            }
-            for cache in ("cold", "warm")
+        found, mine = problems[v.server.name], rows[v.server.name]
+        out[v.server.name] = {
+            **{
+                cache: {k: summary(r[k] for r in mine if r["cache"] == cache) for k in TIMINGS}
+                for cache in ("cold", "warm")
+            },
+            "not_restored": sum(r.get("restored") is False for r in mine),
+            "errors": len(found.errors),
+            "error_examples": found.errors[:3],
+            "blocked_outside_requests": found.blocked_outside,
+            "shutdown_refused": len(found.shutdown_refused),
+            "kernels_left": len(v.server.kernels()) - v.pool,
         }
-        entry.update(
-            not_restored=sum(r.get("restored") is False for r in rows[name]),
-            errors=len(found.errors),
-            error_examples=found.errors[:3],
-            blocked_outside_requests=found.blocked_outside,
-            shutdown_refused=len(found.shutdown_refused),
-            kernels_left=v.server.kernels() - v.pool,
-        )
-        out[name] = entry
     return out
 
 
@@ -177,11 +171,15 @@ def replace(value: Any, old: str, new: str) -> Any:
 # --- 2. a fresh answer after pre-heating, and autosave latency ----------------------------
 
 
-async def autosave(server: Server, expected: dict, db: Path, samples: int, debounce: float) -> dict:
-    """Save a new answer once the pool is full, open the page: it must show it. Then type at
-    the end of that box (~100 words a minute) and poll the database file (read-only, outside
-    the kernel, every 2 ms) until the text is committed."""
-    old = expected["texts"][0]  # "Saved answer <session>/<exercise>[/<part>]"
+async def autosave(server: Server, expected: dict, db: Path, samples: int) -> dict:
+    """Save a new answer once the pool is full, open the page: it must show it. Then type
+    bursts at the end of that box (~100 words a minute), each followed by a pause, the last
+    longer than the maximum wait; poll the database file (read-only, outside the kernel,
+    every 2 ms) for each new revision until the burst's text is there. A revision that
+    started (its saved_at) before the last keystroke + the debounce is an early save (the
+    maximum wait, or the resend of an unsaved edit); the others are the debounced saves,
+    timed from the last keystroke + the debounce."""
+    old, debounce = expected["texts"][0], common.AUTOSAVE_DELAY
     exercise, url = old.split("/")[1], f"sqlite:///{db}"
     prefilled = expected["answers"][exercise]
     await asyncio.to_thread(server.wait_quiet, 30.0, expected["pool"])
@@ -190,9 +188,13 @@ async def autosave(server: Server, expected: dict, db: Path, samples: int, debou
         store.save(common.LEARNER, common.SESSION_ID, exercise, replace(prefilled, old, fresh))
     either = {**expected, "texts": [fresh, *expected["texts"]]}
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
-    query = "SELECT value, saved_at FROM answer_revisions WHERE learner = ? AND session = ? "
-    query += "AND exercise = ? ORDER BY id DESC LIMIT 1"
-    rows, problems = [], Problems()
+    query = "SELECT id, value, saved_at FROM answer_revisions WHERE learner = ? AND session = ? "
+    query += "AND exercise = ? AND id > ? ORDER BY id"
+    key = (common.LEARNER, common.SESSION_ID, exercise)
+    last_id = conn.execute("SELECT max(id) FROM answer_revisions").fetchone()[0]
+    debounced: list[tuple[float, float]] = []
+    early: list[float] = []
+    missed, problems = 0, Problems()
     async with chromium() as browser:
         page = await new_page(browser, either, problems)
         await load(page, server.page, True, either)
@@ -205,20 +207,24 @@ async def autosave(server: Server, expected: dict, db: Path, samples: int, debou
             page_ms = await page.evaluate("performance.timeOrigin + performance.now()")
             trips.append((time.time() - before, (before + time.time()) / 2 - page_ms / 1000))
         offset = min(trips)[1]
+        long_burst = " and on" * math.ceil(common.MAX_WAIT * 1.5 / 0.7)  # 0.1 s a key
         for index in range(samples):
             await box.click()
             await page.keyboard.press("Control+End")
-            await box.press_sequentially(f" {index:02d}.", delay=100)
+            first_key, burst = time.time(), long_burst if index == samples - 1 else f" {index:02d}."
+            await box.press_sequentially(burst, delay=100)
             want = replace(prefilled, old, await box.input_value())
             last_input = await page.evaluate("window.__pk.lastInput") / 1000 + offset
+            revisions: list[tuple[float, Any, float]] = []
             deadline = time.time() + 10
-            while time.time() < deadline:
-                row = conn.execute(query, (common.LEARNER, common.SESSION_ID, exercise)).fetchone()
-                if row and json.loads(row[0]) == want:
-                    saved_at = datetime.fromisoformat(row[1]).replace(tzinfo=UTC).timestamp()
-                    rows.append((time.time() - last_input, saved_at - last_input))
-                    break
+            while all(r[1] != want for r in revisions) and time.time() < deadline:
+                found = conn.execute(query, (*key, last_id)).fetchall()
+                seen, last_id = time.time(), found[-1][0] if found else last_id
+                revisions += [(seen, json.loads(value), stamp(at)) for _, value, at in found]
                 await asyncio.sleep(0.002)
+            ours, before_end = sort_saves(revisions, want, first_key, last_input)
+            debounced, early = debounced + ours, early + before_end
+            missed += all(r[1] != want for r in revisions)
         await page.close(run_before_unload=True)
     conn.close()
     with common.AnswerStore(url) as store:
@@ -227,13 +233,37 @@ async def autosave(server: Server, expected: dict, db: Path, samples: int, debou
         "fresh_answer_shown": shown == fresh,
         "box": old.removeprefix(common.MARK),
         "samples": samples,
-        "missed": samples - len(rows),
+        "missed": missed,
         "errors": len(problems.errors),
         "debounce_s": debounce,
-        "after_debounce_ms": summary((r[0] - debounce for r in rows), 1000),
-        "to_save_start_after_debounce_ms": summary((r[1] - debounce for r in rows), 1000),
-        "save_to_seen_ms": summary((r[0] - r[1] for r in rows), 1000),
+        "after_debounce_ms": summary((r[0] for r in debounced), 1000),
+        "to_save_start_after_debounce_ms": summary((r[1] for r in debounced), 1000),
+        "max_wait_s": common.MAX_WAIT,
+        "early_saves": len(early),
+        "early_save_after_first_unsaved_key_ms": summary(early, 1000),
+        "early_saves_later_than_max_wait": sum(t > common.MAX_WAIT + 0.5 for t in early),
     }
+
+
+def stamp(saved_at: str) -> float:
+    """The store's saved_at (UTC, when the save started) as time.time()."""
+    return datetime.fromisoformat(saved_at).replace(tzinfo=UTC).timestamp()
+
+
+def sort_saves(revisions: list[tuple[float, Any, float]], want: Any, first_key: float,
+               last_input: float) -> tuple[list[tuple[float, float]], list[float]]:  # fmt: skip
+    """One burst's revisions, each (seen, value, started), in two: the debounced save (the
+    burst's text, started after the last keystroke + the debounce) as (seen, started) after
+    that; the early ones, started before, as s after the first key typed since the save
+    before (at most the maximum wait)."""
+    debounced, early, end, since = [], [], last_input + common.AUTOSAVE_DELAY, first_key
+    for seen, value, started in revisions:
+        if value == want and started >= end:
+            debounced.append((seen - end, started - end))
+        else:
+            early.append(started - since)
+            since = started
+    return debounced, early
 
 
 # --- 3. many learners at once ------------------------------------------------------------
@@ -244,12 +274,7 @@ async def learners(server: Server, expected: dict, count: int, spread: float, va
     """count learners open the session within `spread` s, each in a new context. The first
     `vanish` vanish once ready (context closed, no unload: to be culled); once all are
     ready the rest close their page (Voilà must stop their kernels)."""
-
-    def cpu() -> dict[str, float]:
-        return common.cpu_split(server.procs(), psutil.Process().children(recursive=True))
-
-    memory = {"before": server.memory()}
-    cpu_before, t0 = cpu(), time.perf_counter()
+    memory = {"before": common.memory(server.procs())}
     outcomes: list[dict] = []
     vanished_at: list[float] = []
     pages: list[tuple[int, Any]] = []
@@ -271,27 +296,21 @@ async def learners(server: Server, expected: dict, count: int, spread: float, va
                 vanished_at.append(time.perf_counter())
 
         await asyncio.gather(*(learner(i) for i in range(count)))
-        all_ready = time.perf_counter() - t0
-        cpu_ready = cpu()
-        memory["all_open"] = server.memory()
-        open_kernels = server.kernels()
+        open_kernels = len(server.kernels())
         for index, page in sorted(pages, key=lambda p: p[0]):
             if index >= vanish:
                 await page.close(run_before_unload=True)
         closed = await asyncio.to_thread(server.wait, lambda n: n <= vanish, 60.0)
-        memory["after_closing"] = server.memory()
         last = max(vanished_at, default=time.perf_counter())
         left = max(0.0, last + cull_after + 30.0 - time.perf_counter())
         gone = await asyncio.to_thread(server.wait, lambda n: n == 0, left)
         culled = None if gone is None else round(time.perf_counter() - last, 1)
-        memory["after_culling"] = server.memory()
+        memory["after_culling"] = common.memory(server.procs())
     return {
         "learners": count,
         "interactive": sum(bool(o.get("restored")) for o in outcomes),  # with their answers
         "errors": sum(len(o["errors"]) for o in outcomes),
         "interactive_ms": summary(o.get("interactive") for o in outcomes),
-        "all_ready_s": round(all_ready, 1),
-        "cpu_s_until_all_ready": {k: round(cpu_ready[k] - cpu_before[k], 1) for k in cpu_ready},
         "kernels_all_open": open_kernels,
         "closed_kernels_stopped_s": closed,
         "vanished": vanish,

@@ -182,7 +182,19 @@ class RunningClass:
         return self.call(method, api.PREFIX + path, token, body, base=self.plan.service_url, **kw)
 
 
-def start_class(folder: Path) -> RunningClass:
+#: The tests' class: three learners, two facilitators, each group with its facilitator.
+LEARNERS, FACILITATORS = ("alice", "bob", "carol"), ("fran", "tess")
+COHORTS = (("monday", ("alice", "bob", "fran")), ("tuesday", ("carol", "tess")))
+
+
+def start_class(
+    folder: Path,
+    learners: tuple[str, ...] = LEARNERS,
+    facilitators: tuple[str, ...] = FACILITATORS,
+    cohorts: tuple[tuple[str, tuple[str, ...]], ...] = COHORTS,
+) -> RunningClass:
+    """A class on free ports with an admin service of ours; the tests' by default (the
+    benchmarks start theirs with other accounts)."""
     admin_token = secrets.token_hex(32)
     plan = ClassPlan(
         folder,
@@ -190,10 +202,9 @@ def start_class(folder: Path) -> RunningClass:
         hub_port=free_port(),
         proxy_api_port=free_port(),
         service_port=free_port(),
-        learners=("alice", "bob", "carol"),
-        facilitators=("fran", "tess"),
-        # Two groups, each with its facilitator: the boards show each only its own.
-        cohorts=(("monday", ("alice", "bob", "fran")), ("tuesday", ("carol", "tess"))),
+        learners=learners,
+        facilitators=facilitators,
+        cohorts=cohorts,
         extra_services=({"name": ADMIN_SERVICE, "api_token": admin_token},),
         extra_roles=(
             {

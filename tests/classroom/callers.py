@@ -16,6 +16,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
@@ -146,15 +147,17 @@ class Caller:
             connection.close()
             raise
 
-    def listen(self, base: str, path: str) -> EventStream | Reply:
-        """An event stream kept open (refused: the reply)."""
+    def listen(
+        self, base: str, path: str, on_change: Callable[[], None] | None = None
+    ) -> EventStream | Reply:
+        """An event stream kept open (refused: the reply); on_change runs on each event."""
         connection, response = self._connect(base, "GET", path, {})
         if response.status != 200:
             try:
                 return Reply(response.status, response.read().decode("utf-8", "replace"))
             finally:
                 connection.close()
-        return EventStream(connection, response)
+        return EventStream(connection, response, on_change)
 
     def opens_websocket(self, base: str, path: str) -> int:
         """Whether a WebSocket opens at ``path`` (101) or is refused: the status."""
@@ -179,10 +182,14 @@ class Caller:
 
 
 class EventStream:
-    """A server-sent event stream read in a thread: everything sent, and each ``changed``."""
+    """A server-sent event stream read in a thread: everything sent, and each ``changed``
+    (after which ``on_change`` runs in that thread, as a board fetches itself again)."""
 
-    def __init__(self, connection: http.client.HTTPConnection, response: Any) -> None:
-        self.connection, self.response = connection, response
+    def __init__(
+        self, connection: http.client.HTTPConnection, response: Any,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
+        self.connection, self.response, self.on_change = connection, response, on_change
         self.text: list[str] = []
         self.changed = 0
         #: How many of each named event arrived ("changed", "submitted", "agreement").
@@ -199,11 +206,14 @@ class EventStream:
                     self.text.append(line)
                     if line.startswith("retry:"):
                         self.opened.set()
+                    changed = line.strip() == "event: changed"
                     if line.startswith("event: "):
                         name = line.strip().removeprefix("event: ")
                         self.heard[name] = self.heard.get(name, 0) + 1
                         self.changed = self.heard.get("changed", 0)
                     self.arrived.notify_all()
+                if changed and self.on_change is not None:
+                    self.on_change()
         except (OSError, ValueError, AttributeError, http.client.HTTPException):
             return  # closed by the test
 
