@@ -426,8 +426,39 @@ def test_a_tab_closed_during_a_drop_loses_nothing(served, answers, context, prox
 
 
 # --- 5. typing without a pause ----------------------------------------------------------
+#: When the page sent each save (the kernel websocket's frames) and each key was typed.
+SEND_LOG = """(() => {
+  window.__peerkitSends = []; window.__peerkitKeys = [];
+  document.addEventListener('keydown', () => window.__peerkitKeys.push(performance.now()), true);
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+    if (text.includes('"type":"save"')) window.__peerkitSends.push(performance.now());
+    return send.call(this, data);
+  };
+})();"""
+DEBOUNCE_S, MAX_WAIT_S = 0.8, 4.0  # exercise.js's QUIET_MS and MAX_WAIT_MS
+
+
+def _early_saves(sends: list[float], keys: list[float]) -> list[str]:
+    """Saves sent neither after the debounce (0.8 s with no key) nor at the maximum wait
+    (4 s after the first key since the save before). Timers never fire early, so a page
+    that keeps to both sends none, however loaded the machine."""
+    early, previous = [], float("-inf")
+    for sent in sends:
+        typed = [k for k in keys if previous < k < sent]
+        if typed:
+            quiet = (sent - typed[-1]) / 1000 >= DEBOUNCE_S - 0.01
+            waited = (sent - typed[0]) / 1000 >= MAX_WAIT_S - 0.01
+            if not (quiet or waited):
+                early.append(f"{(sent - typed[0]) / 1000:.2f} s after the first unsent key")
+        previous = sent
+    return early
+
+
 def test_continuous_typing_is_saved_every_few_seconds(served, answers, context, measured):
     exercise = Exercise("m1s8", "take-away")
+    context.add_init_script(SEND_LOG)
     words = "listening, noticing, waiting, hoping, "
     text = (words * 8)[:300]  # about 12 s at 40 ms a key
     page = open_page(context, served.page_url(exercise.notebook), len(exercise.ids))
@@ -460,6 +491,10 @@ def test_continuous_typing_is_saved_every_few_seconds(served, answers, context, 
     assert end - start >= 10, "typed for too short a time to test this"
     assert len(saves) >= 2, f"only {len(saves)} saves in {end - start:.1f} s of typing"
     assert max(gaps) <= SAVE_AT_LEAST_EVERY, gaps
+    # ...and only at the maximum wait: nothing else sends an edit still in its debounce.
+    sends, keys = page.evaluate("() => [window.__peerkitSends, window.__peerkitKeys]")
+    assert len(sends) >= 2 and len(keys) >= len(text)
+    assert _early_saves(sends, keys) == []
     assert answers.wait_for("m1s8", "take-away", lambda v: v == text, 10) is not None
     exercise.wait_state(page, ("saved",), 10)
     assert_saved_only_when_stored(page, answers, exercise)

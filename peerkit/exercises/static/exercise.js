@@ -1108,7 +1108,9 @@ function render({ model, el: root }) {
     else if (waited >= SLOW_MS || !navigator.onLine) {
       setStatus("waiting", drafts.kept ? MESSAGES.waiting : MESSAGES.waitingNoDraft, { error: true });
     }
-    sendLatest();
+    // An edit still in its debounce is sent by saveNow (after the pause, or at the
+    // maximum wait): resending here would save in the middle of typing.
+    if (!quietTimer) sendLatest();
   };
 
   const saveNow = () => {
