@@ -16,14 +16,28 @@ FIRST_BOX = ".peerkit-exercise textarea"
 STATUS = ".peerkit-exercise .peerkit-status"
 
 
-def sign_in(browser, rc, name: str):
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+def signed_in_page(
+    browser, rc, name: str, then: str = "", *, timeout: float = 150_000, script: str = "", **options
+):
+    """A new page in a new context (``options``, e.g. ``bypass_csp``; ``script`` run
+    before each page's own), signed in as ``name`` through the hub's login form, landing
+    on ``then`` (a path) if given."""
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 900}, locale="en-GB", **options
+    )
+    if script:
+        context.add_init_script(script)
     page = context.new_page()
-    page.set_default_timeout(150_000)
-    page.goto(rc.plan.url + "/hub/login")
+    page.set_default_timeout(timeout)
+    page.goto(rc.plan.url + "/hub/login" + (f"?next={then}" if then else ""))
     page.fill("#username_input", name)
     page.fill("#password_input", rc.classroom.passwords()[name])
     page.click("#login_submit")
+    return page
+
+
+def sign_in(browser, rc, name: str):
+    page = signed_in_page(browser, rc, name)
     page.wait_for_selector(".peerkit-home")  # the course home is where signing in lands
     return page
 

@@ -10,7 +10,7 @@ import time
 import uuid
 
 from tests.browser.axe import missing, report, run_axe
-from tests.classroom.test_class_browser import sign_in
+from tests.classroom.test_class_browser import sign_in, signed_in_page
 from tests.running_class import wait_until
 
 PAGE = "module2/05-self-care.ipynb"
@@ -194,15 +194,9 @@ def test_the_print_view_of_a_group_s_ideas(browser, running_class, artifacts) ->
         body = {"text": words, "named": named, "key": uuid.uuid4().hex}
         assert rc.service_call("POST", BOARD, rc.token_for(who), body)[0] == 200
     # Without the page's policy, so axe can run: escaping alone keeps attacks inert.
-    context = browser.new_context(
-        viewport={"width": 900, "height": 900}, locale="en-GB", bypass_csp=True
+    page = signed_in_page(
+        browser, rc, "fran", "/services/peerkit/board/m2s5", timeout=60_000, bypass_csp=True
     )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{rc.plan.url}/hub/login?next=/services/peerkit/board/m2s5")
-    page.fill("#username_input", "fran")
-    page.fill("#password_input", rc.classroom.passwords()["fran"])
-    page.click("#login_submit")
     page.get_by_role("link", name="Print the ideas of monday: ").click()
     page.get_by_role("heading", name="Ideas board: ").wait_for()
     assert page.get_by_role("button", name="Print these ideas").is_visible()
@@ -224,4 +218,4 @@ def test_the_print_view_of_a_group_s_ideas(browser, running_class, artifacts) ->
         assert page.locator(hidden).is_hidden(), hidden
     assert ideas.first.is_visible()
     page.screenshot(path=str(artifacts / "class-ideas-print.png"), full_page=True)
-    context.close()
+    page.context.close()

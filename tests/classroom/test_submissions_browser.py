@@ -10,7 +10,7 @@ import urllib.parse
 
 from peerkit.hub import api
 from tests.browser.axe import missing, report, run_axe
-from tests.classroom.test_class_browser import sign_in
+from tests.classroom.test_class_browser import sign_in, signed_in_page
 from tests.running_class import wait_until
 
 PAGE = "module1/11-review-and-evaluation.ipynb"
@@ -22,15 +22,7 @@ ASSIGNMENT = ".peerkit-exercise:has(.peerkit-submit)"
 def open_as_facilitator(
     browser, rc, name: str, path: str, *, csp: bool = True, heading: str = "Work submitted to you"
 ):
-    context = browser.new_context(
-        viewport={"width": 1100, "height": 900}, locale="en-GB", bypass_csp=not csp
-    )
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{rc.plan.url}/hub/login?next={path}")
-    page.fill("#username_input", name)
-    page.fill("#password_input", rc.classroom.passwords()[name])
-    page.click("#login_submit")
+    page = signed_in_page(browser, rc, name, path, timeout=60_000, bypass_csp=not csp)
     page.wait_for_selector(f"h1:has-text('{heading}')")
     return page
 
@@ -215,18 +207,13 @@ def test_new_work_arrives_live_and_feedback_being_written_stays(
 def test_without_event_streams_the_submitted_work_polls(browser, running_class) -> None:
     rc = running_class
     path = f"/services/{api.SERVICE_NAME}/board/m1s6/submitted"
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
-    context.add_init_script("delete window.EventSource")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{rc.plan.url}/hub/login?next={path}")
-    page.fill("#username_input", "fran")
-    page.fill("#password_input", rc.classroom.passwords()["fran"])
-    page.click("#login_submit")
+    page = signed_in_page(
+        browser, rc, "fran", path, timeout=60_000, script="delete window.EventSource"
+    )
     page.wait_for_selector(".pk-live[data-state='polling']")
     made = submit_as(rc, "bob", f"Bob's essay, polled {time.time_ns()}")
     page.locator(f"#submission-{made}").wait_for(timeout=6_000)  # a poll every 2 s
-    context.close()
+    page.context.close()
 
 
 def test_an_agreement_saved_elsewhere_never_overwrites_words_being_typed(
