@@ -26,7 +26,7 @@ from tornado.web import HTTPError
 from peerkit.course.answer_ids import AGREEMENT_EXERCISES
 from peerkit.errors import StoreError
 from peerkit.hub.board_view import board_session, saved_text, session_heading
-from peerkit.hub.boards import AGREEMENT, REFUSED, TEMPLATE, BoardHandler
+from peerkit.hub.boards import AGREEMENT, TEMPLATE, BoardHandler, PlainTextErrors
 from peerkit.hub.groups import Cohorts
 from peerkit.pages.templating import macros
 from peerkit.store.agreement import Agreement, AgreementRejected
@@ -136,7 +136,7 @@ class AgreementPage(Agreements):
         self.page(f"Group agreement: {session_heading(course, info)}", body)
 
 
-class AgreementNow(Agreements):
+class AgreementNow(PlainTextErrors, Agreements):
     """Each of the viewer's groups' agreements as saved now, for the page to compare."""
 
     async def get(self, session: str) -> None:
@@ -145,10 +145,6 @@ class AgreementNow(Agreements):
         groups = [agreed(index, name, current) for index, name in enumerate(names)]
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(str(macros(TEMPLATE).agreements_now(groups)))
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(REFUSED.get(status_code, "Something went wrong."))
 
 
 def agreed(index: int, name: str, current: list[Agreement]) -> dict[str, Any]:

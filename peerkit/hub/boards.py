@@ -293,10 +293,18 @@ class BoardIndex(BoardHandler):
         self.page(title, macros(TEMPLATE).index_body(self.kind, sessions, groups))
 
 
+class PlainTextErrors(RequestHandler):
+    """Refusals in words, for what a page's script fetches (a fragment, an event stream)."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(REFUSED.get(status_code, "Something went wrong."))
+
+
 class SessionBoard(BoardHandler):
-    async def board(self, session: str) -> tuple[Sight, BoardSession]:
+    async def board(self, session: str, seen: Sight | None = None) -> tuple[Sight, BoardSession]:
         session = self.session_id(session)
-        seen = await self.sight()
+        seen = seen or await self.sight()
         if seen.choices:  # which group's board is not said: nothing is read
             raise HTTPError(400)
         shared = await self.shared(seen, session)
@@ -306,10 +314,11 @@ class SessionBoard(BoardHandler):
         if self.viewer is None:
             self.redirect(self.get_login_url())
             return
-        if self.kind == GROUP and (chooser := await self.sight()).choices:
-            self.choose_group(chooser, self.session_id(session))
+        seen = await self.sight()
+        if seen.choices:  # in several groups, none chosen: a link to each group's board
+            self.choose_group(seen, self.session_id(session))
             return
-        seen, board = await self.board(session)
+        seen, board = await self.board(session, seen)
         submitted = None
         if self.kind == FACILITATOR:
             count = len(await self.submitted(seen, board.id))
@@ -339,15 +348,17 @@ class SessionBoard(BoardHandler):
         from peerkit.hub.ideas_print import print_url
 
         return [
-            (f"Print the ideas of {group}: {exercise.title}", url)
+            (
+                f"Print the ideas of {group}: {exercise.title}",
+                print_url(self.boards.prefix, board.id, exercise.id, group),
+            )
             for exercise in board.exercises
             if (board.id, exercise.id) in self.boards.idea_boards
             for group in seen.groups
-            for url in [print_url(self.boards.prefix, board.id, exercise.id, group)]
         ]
 
 
-class Fragment(SessionBoard):
+class Fragment(PlainTextErrors, SessionBoard):
     """The live part of a session's board, for the page to swap in."""
 
     async def get(self, session: str) -> None:
@@ -355,12 +366,8 @@ class Fragment(SessionBoard):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(str(macros(TEMPLATE).answers(board, self.kind)))
 
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(REFUSED.get(status_code, "Something went wrong."))
 
-
-class Events(BoardHandler):
+class Events(PlainTextErrors, BoardHandler):
     """Server-sent events: ``changed`` whenever an answer this board may show changed."""
 
     closed = False
@@ -405,10 +412,6 @@ class Events(BoardHandler):
         if kind is None:  # an erase: the answers, and on a facilitator's pages the work
             return [ANSWERS, SUBMITTED] if facilitating else [ANSWERS]
         return [kind] if kind == ANSWERS or facilitating else []
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(REFUSED.get(status_code, "Something went wrong."))
 
 
 class Static(StaticFileHandler):

@@ -20,7 +20,7 @@ from tornado.web import HTTPError
 
 from peerkit.errors import StoreError
 from peerkit.hub.board_view import BoardSubmission, session_heading, submitted_work
-from peerkit.hub.boards import REFUSED, SUBMITTED, TEMPLATE, BoardHandler, Sight
+from peerkit.hub.boards import SUBMITTED, TEMPLATE, BoardHandler, PlainTextErrors, Sight
 from peerkit.pages.templating import macros
 from peerkit.store.submission import FeedbackRejected, NoSuchSubmission
 
@@ -107,7 +107,7 @@ class SubmittedWork(Submitted):
         self.page(f"Work submitted to you: {heading}", body)
 
 
-class SubmittedFragment(Submitted):
+class SubmittedFragment(PlainTextErrors, Submitted):
     """The live part of the submitted-work page, for the page to merge in."""
 
     async def get(self, session: str) -> None:
@@ -115,7 +115,3 @@ class SubmittedFragment(Submitted):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         action = self.board_url(session, "submitted")
         self.finish(str(macros(TEMPLATE).submitted_list(items, action, self.xsrf, None, None)))
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(REFUSED.get(status_code, "Something went wrong."))
