@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from traitlets.config import Config
 from peerkit import paths
 from peerkit.cli import build_parser, main, serve
 from peerkit.course.data import load_course
-from peerkit.serve import voila_config
+from peerkit.serve import prepare, voila_config
 from peerkit.serve.voila_config import ServeOptions, render_config, voila_command, voila_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,7 +170,7 @@ def test_voila_itself_loads_the_generated_config(tmp_path, monkeypatch):
     from voila.app import Voila
 
     monkeypatch.setenv("JUPYTER_PATH", str(paths.template_share_dir()))
-    serve.write_config(load_course(), ServeOptions(token=TOKEN, port=9999), tmp_path)
+    voila_config.write_config(load_course(), ServeOptions(token=TOKEN, port=9999), tmp_path)
     command = voila_command(tmp_path)
     assert command[:3] == [sys.executable, "-m", "peerkit.serve.voila_app"]
     assert command[3:] == [f"--Voila.config_file_paths={tmp_path}"]  # no token, no data
@@ -190,7 +192,7 @@ def test_the_course_notebooks_are_trusted_in_the_private_folder(tmp_path):
     import nbformat
     from nbformat.sign import NotebookNotary
 
-    count = serve.trust_notebooks(ROOT / "notebooks", tmp_path)
+    count = voila_config.trust_notebooks(ROOT / "notebooks", tmp_path)
     notebooks = sorted((ROOT / "notebooks").rglob("*.ipynb"))
     assert count == len(notebooks) >= 19
     notary = NotebookNotary(data_dir=str(tmp_path))
@@ -231,6 +233,9 @@ def started(monkeypatch, tmp_path):
 
     monkeypatch.setattr(serve.subprocess, "Popen", popen)
     monkeypatch.setattr(serve, "_stop_with", lambda process: None)
+    # In this process, so that a test can take something away from Voilà (the real
+    # one, in a child, is test_serve_keeps_none_of_the_preparation_loaded below).
+    monkeypatch.setattr(serve, "prepare_apart", prepare.prepare)
     return processes
 
 
@@ -274,6 +279,38 @@ def test_serve_stops_with_a_clear_message_when_voila_lacks_what_peerkit_uses(
     assert f"installed Voilà ({voila.__version__})" in err
     assert "voila.app.voila_kernel_manager_factory" in err
     assert started == []  # nothing was started
+
+
+#: `peerkit serve` with Voilà replaced by a process that stops at once; then which of the
+#: libraries the preparation loads are in the `peerkit serve` process.
+SERVE_THEN_LIST_MODULES = """
+import sys
+from peerkit.cli import main, serve
+serve.voila_command = lambda runtime: [sys.executable, "-c", "pass"]
+main(["serve", "--no-browser"])
+print(sorted({m.split(".")[0] for m in sys.modules} & {"voila", "nbformat", "sqlalchemy"}))
+"""
+
+
+def test_serve_keeps_none_of_the_preparation_loaded(tmp_path):
+    """Checking Voilà, signing the notebooks and reading the store happen in a child
+    that exits: the long-lived `peerkit serve` process holds none of their ~75 MB."""
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           paths.DATABASE_URL_ENV: f"sqlite:///{tmp_path}/answers.sqlite3"}  # fmt: skip
+    run = subprocess.run([sys.executable, "-c", SERVE_THEN_LIST_MODULES], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("Serving the course at http://127.0.0.1:")
+    assert lines[-1] == "[]"
+
+
+def test_preparing_apart_writes_the_config_from_options_sent_on_stdin(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.DATABASE_URL_ENV, f"sqlite:///{tmp_path}/answers.sqlite3")
+    options = ServeOptions(token=TOKEN, allow_hosts=("course.example",), preheat=False)
+    assert prepare.prepare_apart(options, tmp_path) == 0
+    config = (tmp_path / voila_config.CONFIG_NAME).read_text()
+    assert f"c.Voila.token = '{TOKEN}'" in config and "course.example" in config
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], [], ["check", "--no-such-option"]])

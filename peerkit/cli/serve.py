@@ -11,7 +11,6 @@ are in ``peerkit/serve/voila_config.py``.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import secrets
 import shutil
@@ -22,13 +21,8 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from peerkit import paths
-
-if TYPE_CHECKING:
-    pass
-
+from peerkit.serve.prepare import prepare_apart
 from peerkit.serve.voila_config import (
     DEFAULT_IP,
     DEFAULT_PORT,
@@ -38,13 +32,10 @@ from peerkit.serve.voila_config import (
     ServeOptions,
     _url_host,
     connect_ip,
-    continue_notebook,
     course_url,
     make_runtime_dir,
-    trust_notebooks,
     voila_command,
     voila_env,
-    write_config,
 )
 
 
@@ -63,22 +54,13 @@ def options_from(args: argparse.Namespace) -> tuple[ServeOptions, bool]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from peerkit.course.data import load_course
-    from peerkit.serve.compat import VoilaMismatch, check_voila
-
     options, token_from_env = options_from(args)
-    try:
-        check_voila(preheat=options.preheat)
-    except VoilaMismatch as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    course = load_course()
-    if options.preheat:
-        options = dataclasses.replace(options, continue_at=continue_notebook(course))
     runtime = make_runtime_dir()
     try:
-        trust_notebooks(paths.notebooks_dir(), runtime)
-        write_config(course, options, runtime)
+        # Checking Voilà and writing its configuration load ~75 MB of libraries that
+        # this process, which then only waits on Voilà, would keep: a child does it.
+        if prepare_apart(options, runtime) != 0:
+            return 1
         shown = course_url(options, show_token=not token_from_env)
         note = f"  (the token is the value of {TOKEN_ENV})" if token_from_env else ""
         print(f"Serving the course at {shown}{note}", flush=True)

@@ -156,7 +156,7 @@ def main() -> None:
     from voila import app
 
     try:
-        # ``peerkit serve`` has checked the pre-heating parts too, when it uses them.
+        # peerkit/serve/prepare.py has checked the pre-heating parts too, when they are used.
         check_voila(preheat=False)
     except VoilaMismatch as exc:
         sys.exit(str(exc))
