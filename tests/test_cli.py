@@ -134,7 +134,7 @@ def test_the_config_resources_hold_the_support_lines(config):
     assert set(peerkit["sessions"]) == set(course.sessions_by_id)
 
 
-def test_the_config_pre_heats_the_home_and_the_session_to_continue(tmp_path):
+def test_the_config_pre_heats_the_home_my_data_and_the_session_to_continue(tmp_path):
     course = load_course()
     ready = [
         info.notebook
@@ -146,13 +146,15 @@ def test_the_config_pre_heats_the_home_and_the_session_to_continue(tmp_path):
     config = load_config(render_config(voila_settings(course, options, tmp_path)))
     assert config.VoilaConfiguration.preheat_kernel is True
     pools = dict(config.VoilaKernelManager.kernel_pools_config)
-    assert pools.pop("default") == {"pool_size": 0}  # My data: never
+    assert pools.pop("default") == {"pool_size": 0}  # any other notebook
     warm = {name for name, pool in pools.items() if pool == {"pool_size": 1}}
     # At start-up the one after it waits until the learner opens this one.
-    assert warm == {"index.ipynb", ready[3]}
-    assert sorted(pools) == sorted(["index.ipynb", *ready])  # the rest: none for now
+    assert warm == {"index.ipynb", "my-data.ipynb", ready[3]}
+    assert sorted(pools) == sorted(["index.ipynb", "my-data.ipynb", *ready])  # the rest: none
     # What the manager follows from then on (peerkit/serve/warm_pages.py).
     assert config.PeerkitPreheat.home == "index.ipynb"
+    assert config.PeerkitPreheat.my_data == "my-data.ipynb"
+    assert config.PeerkitPreheat.continue_at == ready[3]
     assert list(config.PeerkitPreheat.sessions) == ready
 
 

@@ -92,17 +92,14 @@ def course_home(root: Path | None = None) -> Any:
     """
     from IPython.display import display
 
-    from peerkit.kernel import in_voila
-    from peerkit.serve.preheat import DeferredBuild, cells_from_call, preheating
+    from peerkit.serve.preheat import build_when_asked
 
-    if in_voila() and preheating():
+    def parts() -> Any:
         import ipywidgets as widgets
-        from IPython import get_ipython
 
-        cells = cells_from_call(paths.notebooks_dir() / paths.HOME_NOTEBOOK, "course_home")
-        deferred = DeferredBuild(cells, name="home", shell=get_ipython())
-        parts = lambda: widgets.VBox([getattr(p, "view", p) for p in home_parts(root)])  # noqa: E731
-        display(deferred.placeholder(parts))
+        return widgets.VBox([getattr(p, "view", p) for p in home_parts(root)])
+
+    if build_when_asked(paths.HOME_NOTEBOOK, "course_home", "home", parts):
         return
     for part in home_parts(root):
         display(part)

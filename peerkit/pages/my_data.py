@@ -44,18 +44,26 @@ def my_data_page(
     learner: str | None = None,
     course: Course | None = None,
     root: Path | None = None,
-) -> MyDataPage:
-    """The page for ``notebooks/my-data.ipynb`` (defaults: this learner, the shared store)."""
+) -> MyDataPage | None:
+    """The page for ``notebooks/my-data.ipynb`` (defaults: this learner, the shared store).
+
+    In a pre-heated kernel it is built, and shown in its placeholder, once a learner
+    asks for the page (None is returned then), as the course home is.
+    """
+    from peerkit import paths
     from peerkit.course.data import load_course
     from peerkit.identity import current_learner
     from peerkit.kernel import shared_store
+    from peerkit.serve.preheat import build_when_asked
 
-    return MyDataPage(
-        store or shared_store(),
-        learner or current_learner(),
-        course or load_course(),
-        root,
-    )
+    def build() -> MyDataPage:
+        return MyDataPage(
+            store or shared_store(), learner or current_learner(), course or load_course(), root
+        )
+
+    if build_when_asked(paths.MY_DATA_NOTEBOOK, "my_data_page", "my-data", build):
+        return None
+    return build()
 
 
 class MyDataPage(widgets.VBox):

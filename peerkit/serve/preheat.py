@@ -231,6 +231,24 @@ class DeferredBuild:
             box.children = (widgets.HTML(NOT_PREPARED),)
 
 
+def build_when_asked(notebook: str, function: str, name: str, build: Callable[[], Any]) -> bool:
+    """In a pre-heated Voilà kernel, show a placeholder that ``build()`` fills once a
+    learner asks for the page (True); elsewhere nothing (False: build it now).
+
+    ``notebook`` (under the course's notebooks) calls ``function`` in one of its cells;
+    ``name`` is the page's name in the server's log."""
+    from peerkit import paths
+    from peerkit.kernel import in_voila
+
+    if not (in_voila() and preheating()):
+        return False
+    from IPython import get_ipython
+
+    cells = cells_from_call(paths.notebooks_dir() / notebook, function)
+    _display(DeferredBuild(cells, name=name, shell=get_ipython()).placeholder(build))
+    return True
+
+
 def _display(obj: Any) -> None:
     from IPython.display import display
 

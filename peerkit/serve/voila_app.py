@@ -8,9 +8,8 @@ such a page is served like any page without a pre-heated kernel. That also lets 
 refill wait until the page that used the kernel has loaded (``fill_delay``), instead
 of competing with it for the processor.
 
-The pools also follow the learner: only the home, the session they are on and (once
-they have opened it) the one after it keep a pre-heated kernel
-(peerkit/serve/warm_pages.py says why).
+The pools also follow the learner: three pages keep a pre-heated kernel, chosen by
+where the learner is (peerkit/serve/warm_pages.py says which and why).
 
 More happens here, before Voilà starts: the Voilà internals used here and in
 peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers
@@ -57,7 +56,8 @@ def ready_pool_factory(original: Any) -> Any:
 
         class ReadyPoolKernelManager(manager):
             def __init__(self, *a: Any, **kw: Any) -> None:
-                self._current = ""
+                self._page: str | None = None  # where the learner is (None: not yet)
+                self._last_session: str | None = None
                 self._stopping: set[asyncio.Future[Any]] = set()
                 super().__init__(*a, **kw)
                 if not isinstance(getattr(self, "_pools", None), dict):
@@ -73,10 +73,15 @@ def ready_pool_factory(original: Any) -> Any:
             def _follow(self, notebook_name: str) -> None:
                 """Keep pre-heated the pages a learner on ``notebook_name`` opens next."""
                 plan = preheat_plan(getattr(self, "config", {}))
-                if notebook_name not in plan.sessions or notebook_name == self._current:
+                before = plan.warm(self._page, self._last_session)
+                if notebook_name not in plan.pages():
                     return
-                self._current = notebook_name
-                warm = plan.warm(notebook_name)
+                self._page = notebook_name
+                if notebook_name in plan.sessions:
+                    self._last_session = notebook_name
+                warm = plan.warm(self._page, self._last_session)
+                if warm == before:
+                    return
                 pools_config = getattr(self, "kernel_pools_config", {})
                 for name in [*plan.pages(), *self._pools]:
                     pools_config[name] = {

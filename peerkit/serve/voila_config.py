@@ -17,7 +17,7 @@ import pprint
 import socket
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,13 +104,13 @@ class ServeOptions:
 
 
 def preheat_plan_for(course: Course) -> PreheatPlan:
-    """The home and every written session page, in course order (My data is not kept warm)."""
+    """The home, My data and every written session page, in course order."""
     sessions = tuple(
         info.notebook
         for info in course.sessions
         if not info.planned and info.notebook_path().is_file()
     )
-    return PreheatPlan(HOME_NOTEBOOK, sessions)
+    return PreheatPlan(HOME_NOTEBOOK, sessions, paths.MY_DATA_NOTEBOOK)
 
 
 def continue_notebook(course: Course) -> str | None:
@@ -282,7 +282,7 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
         ),
     ]
     if options.preheat:
-        plan = preheat_plan_for(course)
+        plan = replace(preheat_plan_for(course), continue_at=options.continue_at)
         settings += [
             Setting(
                 "VoilaConfiguration",
@@ -293,10 +293,10 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             Setting(
                 "VoilaKernelManager",
                 "kernel_pools_config",
-                plan.pools(options.continue_at, opened=False),
-                "Pre-heated at start-up: the home and the session to continue; once a "
-                "session is opened, the one after it too (peerkit/serve/warm_pages.py); "
-                "about 55 MB each.",
+                plan.pools(),
+                "Pre-heated at start-up: the home, My data and the session to continue; "
+                "then three pages that follow the learner (peerkit/serve/warm_pages.py); "
+                "about 60 MB each.",
             ),
             Setting(
                 SECTION,
@@ -306,10 +306,22 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
             ),
             Setting(
                 SECTION,
+                "my_data",
+                plan.my_data,
+                "Pre-heated while the learner is on the home (which links to it) or on it.",
+            ),
+            Setting(
+                SECTION,
+                "continue_at",
+                plan.continue_at or "",
+                "Where the home's Continue link pointed at start-up (empty: nowhere).",
+            ),
+            Setting(
+                SECTION,
                 "sessions",
                 list(plan.sessions),
                 "Session pages in course order: opening one pre-heats it again and the one "
-                "after it, and lets the others' pre-heated kernels go.",
+                "after it (with the home), and lets the others' pre-heated kernels go.",
             ),
             Setting(
                 "VoilaKernelManager",

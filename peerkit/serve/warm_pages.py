@@ -1,13 +1,17 @@
 """Which pages keep a pre-heated kernel: the ones a learner is likely to open next.
 
-A pre-heated kernel costs about 55 MB whether anyone opens its page or not, so
-``peerkit serve`` keeps only a few. At start-up, two: the course home (every visit
-starts there) and the session its "Continue" link points to; from the home, any other
-session is as likely as the one after. Once a learner opens a session, three: the
-home, that session (a reload, or Continue later) and the one after it (its Next
-link). Opening another session moves the set (the pre-heated kernels of pages that
-left it are shut down); a page outside the set is served like any page, without
-waiting for a pre-heated kernel.
+A pre-heated kernel costs about 60 MB whether anyone opens its page or not, so
+``peerkit serve`` keeps three, chosen by where the learner is:
+
+- on the course home or My data, and at start-up: the home, My data and the session
+  the home's "Continue" link probably points to (at start-up the one it points to;
+  later the one after the session last opened). From the home any other session is as
+  likely as that one.
+- on a session page: the home, that session (a reload, or Continue later) and the one
+  after it (its Next link).
+
+Moving between the two lets the pre-heated kernels of pages that left the set go; a
+page outside the set is served like any page, without waiting for a pre-heated kernel.
 
 Voilà's configuration file carries the plan in a section of its own
 (``c.PeerkitPreheat``); the pre-heating manager in peerkit/serve/voila_app.py reads
@@ -25,32 +29,44 @@ SECTION = "PeerkitPreheat"
 
 @dataclass(frozen=True)
 class PreheatPlan:
-    """The home page and the session pages in course order (notebook paths)."""
+    """The course's pages (notebook paths; sessions in course order) and the session
+    the home's "Continue" link pointed to at start-up."""
 
     home: str
     sessions: tuple[str, ...]
+    my_data: str = ""
+    continue_at: str | None = None
 
     def pages(self) -> tuple[str, ...]:
-        return (self.home, *self.sessions) if self.home else self.sessions
+        return tuple(page for page in (self.home, self.my_data, *self.sessions) if page)
 
-    def warm(self, current: str | None, *, opened: bool = True) -> set[str]:
-        """The pages to keep pre-heated while a learner is on ``current`` (a session):
-        with the one after it once they have ``opened`` it, not at start-up."""
-        warm = {self.home} if self.home else set()
-        if current in self.sessions:
-            index = self.sessions.index(current)
-            warm.update(self.sessions[index : index + (2 if opened else 1)])
-        return warm
+    def warm(self, page: str | None = None, last_session: str | None = None) -> set[str]:
+        """The pages to keep pre-heated while a learner is on ``page`` (None: nobody
+        yet), the last session they opened being ``last_session``."""
+        if page in self.sessions:
+            index = self.sessions.index(page)
+            warm = {self.home, *self.sessions[index : index + 2]}
+        elif last_session in self.sessions:
+            index = self.sessions.index(last_session)
+            warm = {self.home, self.my_data, self.sessions[min(index + 1, len(self.sessions) - 1)]}
+        else:
+            warm = {self.home, self.my_data, self.continue_at or ""}
+        return {name for name in warm if name in self.pages()}
 
-    def pools(self, current: str | None, *, opened: bool = True) -> dict[str, dict[str, int]]:
-        """Voilà's ``kernel_pools_config`` for a learner on ``current``."""
-        warm = self.warm(current, opened=opened)
+    def pools(self, page: str | None = None, last_session: str | None = None) -> dict[str, Any]:
+        """Voilà's ``kernel_pools_config`` for a learner on ``page`` (as ``warm``)."""
+        warm = self.warm(page, last_session)
         pools = {"default": {"pool_size": 0}}
-        pools.update({page: {"pool_size": int(page in warm)} for page in self.pages()})
+        pools.update({name: {"pool_size": int(name in warm)} for name in self.pages()})
         return pools
 
 
 def preheat_plan(config: Mapping[str, Any]) -> PreheatPlan:
     """The plan in a Voilà configuration (none: nothing to follow)."""
     section = config.get(SECTION) or {}
-    return PreheatPlan(str(section.get("home", "")), tuple(section.get("sessions", ())))
+    return PreheatPlan(
+        str(section.get("home", "")),
+        tuple(section.get("sessions", ())),
+        str(section.get("my_data", "")),
+        section.get("continue_at") or None,
+    )

@@ -18,7 +18,7 @@ from peerkit.store.answer_store import AnswerStore
 from .learner import open_session
 
 SESSION = "m1s9"
-HOME = paths.HOME_NOTEBOOK
+HOME, MY_DATA = paths.HOME_NOTEBOOK, paths.MY_DATA_NOTEBOOK
 EXERCISE = "hope-message"
 
 
@@ -108,3 +108,21 @@ def test_the_pre_heated_home_shows_the_name_as_it_is_now(course_server, page, ar
     expect(box).to_have_value(name)
     page.screenshot(path=str(artifacts / "preheated-home.png"), full_page=False)
     assert _log_count(course_server, f"for {HOME}") == handed_before + 1
+
+
+def test_my_data_opened_from_the_home_is_pre_heated_and_works(course_server, page, artifacts):
+    """On the home, My data is one of the three pages kept pre-heated
+    (peerkit/serve/warm_pages.py); its page is built once asked for, and works."""
+    page.goto(course_server.page_url(HOME))
+    page.wait_for_selector(".peerkit-home")
+    _wait_for_idle_preheated_kernel(course_server, "my-data", MY_DATA)
+    handed_before = _log_count(course_server, f"for {MY_DATA}")
+    page.get_by_role("link", name="My data").first.click()
+    page.wait_for_selector(".peerkit-my-data .peerkit-prepare")
+    assert _log_count(course_server, f"for {MY_DATA}") == handed_before + 1
+    page.get_by_role("button", name="Prepare downloads").click()
+    expect(page.locator(".peerkit-download-json a")).to_have_attribute(
+        "href", re.compile("^data:application/json;base64,")
+    )
+    expect(page.get_by_text(course_server.learner).first).to_be_visible()
+    page.screenshot(path=str(artifacts / "preheated-my-data.png"), full_page=False)
