@@ -28,6 +28,7 @@ from peerkit.course.data import load_course  # noqa: F401
 from peerkit.course.notebooks import exercise_ids  # noqa: F401
 from peerkit.exercises.autosave import AUTOSAVE_DELAY  # noqa: F401
 from peerkit.paths import HOME_NOTEBOOK as HOME  # noqa: F401
+from peerkit.paths import MY_DATA_NOTEBOOK as MY_DATA  # noqa: F401
 from peerkit.portfolio import FORMATS, export_portfolio  # noqa: F401
 from peerkit.portfolio.sample import sample_answers  # noqa: F401
 from peerkit.serve.voila_config import preheat_plan_for  # noqa: F401
