@@ -247,6 +247,10 @@ TARGETS = [
      "<=", 0.5, "cpu/per_page_s/max"),
     ("class", "… answer durable after the debounce, p99 ms", "durable_after_debounce_ms/all/p99",
      "<", 100, None),
+    *[("class", f"… warm-up's {p} via the hub: {w}, cold p50 ms (vs warm)",
+       f"hub_pages/{p}/cold/{k}/p50", "", None, f"hub_pages/{p}/warm/{k}/p50")
+      for p in ("home", "session")
+      for k, w in (("text", "text visible"), ("interactive", "every exercise interactive"))],
     ("boards", "Boards: a save on the facilitator's board, p50 ms (vs p95)",
      "to_facilitator_ms/p50", "", None, "to_facilitator_ms/p95"),
     ("boards", "… on another learner's group board, p95 ms (vs p50)", "to_group_board_ms/p95",
