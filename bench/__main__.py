@@ -32,13 +32,13 @@ SECTIONS = ("pages", "learners", "kernel", "store", "export", "class", "boards")
 #: Counts (full run, --quick): page-load rounds, autosaves, learners, seconds over which
 #: they arrive, how many vanish, their cull timeout (s), fresh kernels, store writers,
 #: seconds flat out and paced, export revisions, words per field, runs per format; the
-#: class's learners, how many in browsers, seconds over which they arrive, saves each;
-#: shared saves each learner makes with every board open.
+#: class's learners, how many in browsers, seconds over which they arrive, saves each,
+#: rounds of the warm-up's page loads; shared saves each learner makes with every board open.
 SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4, 1),
          "vanish": (5, 1), "cull": (120, 20), "kernels": (5, 1), "writers": (50, 5),
          "seconds": (30, 3), "paced": (10, 3), "revisions": (5, 1), "words": (400, 50),
          "repeat": (3, 1), "class": (30, 3), "browsers": (3, 1), "class_spread": (30, 3),
-         "class_saves": (5, 2), "board_saves": (3, 1)}  # fmt: skip
+         "class_saves": (5, 2), "hub_reps": (3, 1), "board_saves": (3, 1)}  # fmt: skip
 #: Command lines of the baselines; {port}, {nb} and {static} are filled in.
 VOILA = "-m voila {nb} --no-browser --port={port}"
 STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
@@ -258,6 +258,10 @@ TARGETS = [
      "<=", 0.5, "cpu/per_page_s/max"),
     ("class", "… answer durable after the debounce, p99 ms", "durable_after_debounce_ms/all/p99",
      "<", 100, None),
+    *[("class", f"… warm-up's {p} via the hub: {w}, cold p50 ms (vs warm)",
+       f"hub_pages/{p}/cold/{k}/p50", "", None, f"hub_pages/{p}/warm/{k}/p50")
+      for p in ("home", "session")
+      for k, w in (("text", "text visible"), ("interactive", "every exercise interactive"))],
     ("boards", "Boards: a save on the facilitator's board, p50 ms (vs p95)",
      "to_facilitator_ms/p50", "", None, "to_facilitator_ms/p95"),
     ("boards", "… on another learner's group board, p95 ms (vs p50)", "to_group_board_ms/p95",

@@ -40,6 +40,9 @@ ABORTED_PROGRESS = re.compile(r"net::ERR_ABORTED \(\S+/hub/api/users/[^/]+/serve
 #: When the learner last typed (Date.now() is this machine's clock, as time.time() is).
 LAST_INPUT = "document.addEventListener('input', () => { window.__lastInput = Date.now(); }, true);"
 WARM_UP = "warmup"  # a learner who goes through alone first, in a browser
+#: Its course home as __main__.HOME_EXPECTED: two tools, the name box with its saved name.
+HOME = {"texts": [WARM_UP], "exercises": 2, "box": ".peerkit-widget input[type=text]",
+        "parts": ".peerkit-widget", "page": common.HOME}  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -146,6 +149,7 @@ class Journey:
     early: int = 0  #: a browser's saves sent while typing went on (not debounced)
     errors: list[str] = field(default_factory=list)
     cpu_at_spawn: float | None = None
+    kept: dict[str, Any] = field(default_factory=dict)  #: a browser's first box and cookies
 
     def mark(self, what: str) -> None:
         self.marks[what] = round(time.time() - self.start, 3)
@@ -230,6 +234,7 @@ async def browser_learner(browser: Any, load: Load, journey: Journey) -> None:
                 journey.early += 1
             else:
                 journey.durable.append(found and found[0])
+        journey.kept = {"typed": await box.input_value(), "cookies": await context.cookies()}
         load.leave(journey)
         await load.hold.wait()
         await page.close(run_before_unload=True)
@@ -238,6 +243,34 @@ async def browser_learner(browser: Any, load: Load, journey: Journey) -> None:
     finally:
         journey.errors.extend(e for e in problems.errors if not ABORTED_PROGRESS.match(e))
         await context.close()
+
+
+async def hub_pages(rc: Any, load: Load, alone: Journey, reps: int) -> dict:
+    """The warm-up's home and session page through the hub, its server still up, loaded as
+    pages.py loads `peerkit serve`'s: each rep a new context (empty cache) with the warm-up's
+    cookies, cold then warm; before each its server idle, at most the cold page's kernel."""
+    with rc.store_for(WARM_UP) as store:  # the name its home's box is to show
+        store.save(WARM_UP, *common.HOME_NAME_ANSWER, WARM_UP)
+    hub = common.Server("hub", rc.plan.folder)  # its server, watched as bench's own are
+    hub.process = psutil.Process(learner_servers()[WARM_UP])
+    marks: dict[str, dict[str, list[dict]]] = {}
+    problems = pages.Problems()
+    session = {"texts": [alone.kept["typed"]], "exercises": load.exercises, "page": SESSION_PAGE}
+    async with pages.chromium() as browser:
+        for name, expected in (("home", HOME), ("session", session)):
+            url = load.page(WARM_UP, expected["page"])
+            for _ in range(reps):
+                page = await pages.new_page(browser, expected, problems)
+                await page.context.add_cookies(alone.kept["cookies"])
+                for c in ("cold", "warm"):
+                    await asyncio.to_thread(hub.wait, lambda n, w=c == "warm": n <= w, 30.0, True)
+                    row = await pages.load(page, url, True, expected)
+                    marks.setdefault(name, {}).setdefault(c, []).append(row)
+                await page.close(run_before_unload=True)
+                await page.context.close()
+    return {"errors": len(problems.errors), "error_examples": problems.errors[:3], **{
+        p: {c: {k: summary(r[k] for r in rs) for k in pages.TIMINGS} for c, rs in by.items()}
+        for p, by in marks.items()}}  # fmt: skip
 
 
 def kernel_message(kind: str, content: dict, session: str, metadata: dict | None = None) -> dict:
@@ -395,6 +428,7 @@ def run_class(work: Path, size: dict[str, int]) -> dict[str, Any]:
         load = Load(rc.plan.url, rc.classroom.passwords(), exercises, size["class_saves"],
                     durability)  # fmt: skip
         alone = asyncio.run(journeys(load, [WARM_UP], {WARM_UP}, 0.0, dict))[0][0]
+        hub_loads = asyncio.run(hub_pages(rc, load, alone, size["hub_reps"])) if alone.kept else {}
         rc.stop_server(WARM_UP)
         wait_until(lambda: WARM_UP not in learner_servers())
         load = Load(load.url, load.passwords, exercises, load.saves, durability, load.assets)
@@ -434,6 +468,7 @@ def run_class(work: Path, size: dict[str, int]) -> dict[str, Any]:
         "errors": len(errors),
         "error_examples": errors[:5],
         "alone": alone.marks,
+        "hub_pages": hub_loads,
         "to_home_s": by_kind("home"),
         "to_session_s": by_kind("session"),
         "spawn_s": summary(spawns),
