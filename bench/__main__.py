@@ -43,12 +43,19 @@ SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4,
 VOILA = "-m voila {nb} --no-browser --port={port}"
 STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
 NBCONVERT = "-m nbconvert --to html --execute --no-input --output-dir {static} --output index {nb}"
-#: `peerkit serve --no-preheat` with idle kernels culled after argv[1] s instead of an hour.
+#: `peerkit serve --no-preheat` with idle kernels culled after argv[1] s instead of an hour
+#: (set after the configuration it prepares in a child: a later assignment wins).
 CULL_SOON = """import sys
-from peerkit import cli
-from peerkit.serve import voila_config as settings
-settings.KERNEL_CULL_IDLE_SECONDS, settings.KERNEL_CULL_INTERVAL_SECONDS = int(sys.argv[1]), 5
-sys.exit(cli.main(["serve", "--no-browser", "--no-preheat", *sys.argv[2:]]))"""
+from peerkit.cli import main, serve
+from peerkit.serve.voila_config import CONFIG_NAME
+def prepare_apart(options, runtime, prepare=serve.prepare_apart):
+    status = prepare(options, runtime)
+    with open(runtime / CONFIG_NAME, "a", encoding="utf-8") as config:
+        config.write(f"c.MappingKernelManager.cull_idle_timeout = {int(sys.argv[1])}\\n"
+                     "c.MappingKernelManager.cull_interval = 5\\n")
+    return status
+serve.prepare_apart = prepare_apart
+sys.exit(main(["serve", "--no-browser", "--no-preheat", *sys.argv[2:]]))"""
 #: The home page: its name box holds the name saved by `prefill`; two tools (the name and
 #: the CHIME wheel).
 HOME_EXPECTED = {"texts": [HOME_NAME], "exercises": 2, "box": ".peerkit-widget input[type=text]",
