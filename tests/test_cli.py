@@ -315,6 +315,15 @@ def test_preparing_apart_writes_the_config_from_options_sent_on_stdin(tmp_path, 
     assert f"c.Voila.token = '{TOKEN}'" in config and "course.example" in config
 
 
+def test_preparation_stopped_by_a_signal_is_said(tmp_path, monkeypatch, capsys):
+    killed = tmp_path / "python"
+    killed.write_text("#!/bin/sh\nkill -KILL $$\n")
+    killed.chmod(0o700)
+    monkeypatch.setattr(prepare.sys, "executable", str(killed))
+    assert prepare.prepare_apart(ServeOptions(token=TOKEN), tmp_path) == -9
+    assert "getting the server ready was stopped (signal 9)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv", [["frobnicate"], [], ["check", "--no-such-option"]])
 def test_parser_rejects_unknown_or_missing_commands(argv, capsys):
     with pytest.raises(SystemExit) as info:

@@ -48,10 +48,17 @@ def prepare(options: ServeOptions, runtime: Path) -> int:
 
 
 def prepare_apart(options: ServeOptions, runtime: Path) -> int:
-    """``prepare`` in a child process (its exit status; its messages go to stderr)."""
+    """``prepare`` in a child process: its exit status (its messages go to stderr; one
+    stopped by a signal, which could say nothing, is said here)."""
     command = [sys.executable, "-m", __name__, str(runtime)]
     sent = json.dumps(dataclasses.asdict(options))
-    return subprocess.run(command, input=sent, text=True, check=False).returncode
+    status = subprocess.run(command, input=sent, text=True, check=False).returncode
+    if status < 0:
+        print(
+            f"peerkit serve: getting the server ready was stopped (signal {-status}).",
+            file=sys.stderr,
+        )
+    return status
 
 
 def _options(text: str) -> ServeOptions:
