@@ -26,8 +26,11 @@ HEADER = (
 IMPORTS = (
     "from peerkit.hub.authoring import course_only",
     "from peerkit.hub.singleuser import redact_cell_errors",
+    "from peerkit.serve.template_cache import install as compile_templates_once",
     "",
     "redact_cell_errors()",
+    "# Voilà's page templates compiled once, not for each page (peerkit/serve/template_cache.py).",
+    "compile_templates_once()",
 )
 FOOTER = (
     "# JupyterLab and the notebook interfaces only in a server the hub marked a",

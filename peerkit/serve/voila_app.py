@@ -14,7 +14,8 @@ where the learner is (peerkit/serve/warm_pages.py says which and why).
 More happens here, before Voilà starts: the Voilà internals used here and in
 peerkit/serve/preheat.py are checked (peerkit/serve/compat.py), Voilà's handlers
 without a Host check of their own get one (peerkit/serve/guards.py), the widget front
-end's hashed files are served immutable (peerkit/serve/caching.py), and Voilà's log
+end's hashed files are served immutable (peerkit/serve/caching.py), the page templates
+are compiled once, not for every page (peerkit/serve/template_cache.py), and Voilà's log
 line for a failing cell is kept from printing the cell (its outputs can hold a
 learner's answers in a widget's text form).
 
@@ -170,10 +171,11 @@ def main() -> None:
     for name in ("Voila", "traitlets"):
         logging.getLogger(name).addFilter(CellErrorRedaction())
     app.voila_kernel_manager_factory = ready_pool_factory(app.voila_kernel_manager_factory)
-    from peerkit.serve import caching, guards
+    from peerkit.serve import caching, guards, template_cache
 
     guards.install(app)
     caching.install(app)
+    template_cache.install()
     try:
         app.main()
     except VoilaMismatch as exc:
