@@ -89,3 +89,12 @@ def test_installing_twice_wraps_once():
     template_cache.install(Exporter)
     assert Exporter._create_environment is wrapped
     assert Exporter(template_name="peerkit").environment.bytecode_cache is template_cache.CACHE
+
+
+def test_without_the_method_it_relies_on_voila_is_left_as_it_is(caplog):
+    class Changed:
+        pass
+
+    template_cache.install(Changed)
+    assert not hasattr(Changed, "_create_environment")
+    assert "compiled for every page view" in caplog.text

@@ -15,6 +15,7 @@ server in a class (peerkit/hub/singleuser.py).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import jinja2
@@ -46,14 +47,21 @@ CACHE = SharedBytecodeCache()
 
 def install(exporter_class: Any = None) -> None:
     """Give every environment ``exporter_class`` (Voilà's exporter) creates the shared
-    cache; once per process."""
+    cache; once per process. Where nbconvert no longer has the method this relies on,
+    say so in the log and leave Voilà as it is."""
     if exporter_class is None:
         from voila.exporter import VoilaExporter
 
         exporter_class = VoilaExporter
     if getattr(exporter_class, "_peerkit_template_cache", False):
         return
-    original = exporter_class._create_environment
+    original = getattr(exporter_class, "_create_environment", None)
+    if not callable(original):  # nbconvert's, not public: pages work without it, slower
+        logging.getLogger("peerkit").warning(
+            "This nbconvert has no TemplateExporter._create_environment; Voilà's page "
+            "templates will be compiled for every page view."
+        )
+        return
 
     def create_environment(self: Any) -> jinja2.Environment:
         environment: jinja2.Environment = original(self)
