@@ -56,10 +56,6 @@ def prepare_apart(options, runtime, prepare=serve.prepare_apart):
     return status
 serve.prepare_apart = prepare_apart
 sys.exit(main(["serve", "--no-browser", "--no-preheat", *sys.argv[2:]]))"""
-#: The home page: its name box holds the name saved by `prefill`; two tools (the name and
-#: the CHIME wheel).
-HOME_EXPECTED = {"texts": [HOME_NAME], "exercises": 2, "box": ".peerkit-widget input[type=text]",
-                 "parts": ".peerkit-widget"}  # fmt: skip
 #: My data: usable when its first button (Prepare downloads; a button's value is "") is.
 MY_DATA_EXPECTED = {"texts": [""], "exercises": 1, "box": "button.peerkit-prepare",
                     "parts": ".peerkit-my-data"}  # fmt: skip
@@ -117,7 +113,7 @@ def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dic
         out: dict[str, Any] = {"idle_memory": {s.name: common.memory(s.procs()) for s in peerkit}}
         out["idle_memory"]["preheated_kernels"] = len(peerkit[0].kernels())
         out["loads"] = side_by_side(work, None, expected, peerkit, pool, size["reps"])
-        for key, page, expect in (("home_loads", common.HOME, HOME_EXPECTED),
+        for key, page, expect in (("home_loads", common.HOME, common.home_expected(HOME_NAME)),
                                   ("my_data_loads", common.MY_DATA, MY_DATA_EXPECTED)):  # fmt: skip
             out[key] = side_by_side(work, page, expect, peerkit, pool, size["reps"])
         db, with_pool = work / "answers.sqlite3", {**expected, "pool": pool}

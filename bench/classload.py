@@ -40,9 +40,8 @@ ABORTED_PROGRESS = re.compile(r"net::ERR_ABORTED \(\S+/hub/api/users/[^/]+/serve
 #: When the learner last typed (Date.now() is this machine's clock, as time.time() is).
 LAST_INPUT = "document.addEventListener('input', () => { window.__lastInput = Date.now(); }, true);"
 WARM_UP = "warmup"  # a learner who goes through alone first, in a browser
-#: Its course home as __main__.HOME_EXPECTED: two tools, the name box with its saved name.
-HOME = {"texts": [WARM_UP], "exercises": 2, "box": ".peerkit-widget input[type=text]",
-        "parts": ".peerkit-widget", "page": common.HOME}  # fmt: skip
+#: Its course home, the name box showing its saved name.
+HOME = {**common.home_expected(WARM_UP), "page": common.HOME}
 
 
 @contextlib.contextmanager

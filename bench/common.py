@@ -42,6 +42,15 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "module2/01-chime.ipynb"
 #: Where the course home's name box keeps its answer (session, exercise).
 HOME_NAME_ANSWER = (PROFILE_SESSION, NAME_EXERCISE)
+
+
+def home_expected(name: str) -> dict[str, Any]:
+    """The course home as the probe sees it usable: two tools (the name and the CHIME
+    wheel), the name box showing ``name``, the name saved for it (HOME_NAME_ANSWER)."""
+    return {"texts": [name], "exercises": 2, "box": ".peerkit-widget input[type=text]",
+            "parts": ".peerkit-widget"}  # fmt: skip
+
+
 NOTEBOOK_PATH = ROOT / "notebooks" / NOTEBOOK
 SESSION_ID = "m2s1"
 LEARNER = "bench-learner"

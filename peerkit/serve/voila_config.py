@@ -308,7 +308,8 @@ def voila_settings(course: Course, options: ServeOptions, runtime: Path) -> list
                 SECTION,
                 "my_data",
                 plan.my_data,
-                "Pre-heated while the learner is on the home (which links to it) or on it.",
+                "Pre-heated at start-up and while the learner is on the home (which links to "
+                "it) or on My data itself.",
             ),
             Setting(
                 SECTION,
