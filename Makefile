@@ -84,6 +84,6 @@ test: install chromium axe proxy postgres lint
 clean:
 	rm -rf $(VENV) test-artifacts tests/browser/node_modules
 
-# Performance benchmarks (about 19 minutes; not part of `make test`): see bench/README.md.
+# Performance benchmarks (about 16 minutes; not part of `make test`): see bench/README.md.
 bench: install chromium proxy postgres
 	$(BIN)/python -m bench

@@ -1,6 +1,6 @@
 """Run the benchmarks side by side; write bench/results.json and the README's table.
 
-python -m bench                  # everything, ~14 minutes on 2 cores (`make bench`)
+python -m bench                  # everything, ~16 minutes on 2 cores (`make bench`)
 python -m bench --only export    # some sections, merged into results.json
 python -m bench --quick          # tiny counts, to check the harness; written to
                                  # test-artifacts/bench-quick.json, not to the results
@@ -28,14 +28,12 @@ from . import boardlag, classload, common, costs, pages
 from .common import LEARNER, MARK, NOTEBOOK_PATH, PYTHON, ROOT, SESSION_ID, Server, log
 
 HOME_NAME = f"{MARK}name"
-SECTIONS = ("pages", "learners", "kernel", "store", "export", "class", "boards")
-#: Counts (full run, --quick): page-load rounds, autosaves, learners, seconds over which
-#: they arrive, how many vanish, their cull timeout (s), fresh kernels, store writers,
+SECTIONS = ("pages", "kernel", "store", "export", "class", "boards")
+#: Counts (full run, --quick): page-load rounds, autosaves, fresh kernels, store writers,
 #: seconds flat out and paced, export revisions, words per field, runs per format; the
 #: class's learners, how many in browsers, seconds over which they arrive, saves each,
 #: rounds of the warm-up's page loads; shared saves each learner makes with every board open.
-SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4, 1),
-         "vanish": (5, 1), "cull": (120, 20), "kernels": (5, 1), "writers": (50, 5),
+SIZES = {"reps": (5, 1), "autosave": (40, 3), "kernels": (5, 1), "writers": (50, 5),
          "seconds": (30, 3), "paced": (10, 3), "revisions": (5, 1), "words": (400, 50),
          "repeat": (3, 1), "class": (30, 3), "browsers": (3, 1), "class_spread": (30, 3),
          "class_saves": (5, 2), "hub_reps": (3, 1), "board_saves": (3, 1)}  # fmt: skip
@@ -43,19 +41,6 @@ SIZES = {"reps": (5, 1), "autosave": (40, 3), "learners": (20, 3), "spread": (4,
 VOILA = "-m voila {nb} --no-browser --port={port}"
 STATIC = "-m http.server {port} --bind 127.0.0.1 --directory {static}"
 NBCONVERT = "-m nbconvert --to html --execute --no-input --output-dir {static} --output index {nb}"
-#: `peerkit serve --no-preheat` with idle kernels culled after argv[1] s instead of an hour
-#: (set after the configuration it prepares in a child: a later assignment wins).
-CULL_SOON = """import sys
-from peerkit.cli import main, serve
-from peerkit.serve.voila_config import CONFIG_NAME
-def prepare_apart(options, runtime, prepare=serve.prepare_apart):
-    status = prepare(options, runtime)
-    with open(runtime / CONFIG_NAME, "a", encoding="utf-8") as config:
-        config.write(f"c.MappingKernelManager.cull_idle_timeout = {int(sys.argv[1])}\\n"
-                     "c.MappingKernelManager.cull_interval = 5\\n")
-    return status
-serve.prepare_apart = prepare_apart
-sys.exit(main(["serve", "--no-browser", "--no-preheat", *sys.argv[2:]]))"""
 #: My data: usable when its first button (Prepare downloads; a button's value is "") is.
 MY_DATA_EXPECTED = {"texts": [""], "exercises": 1, "box": "button.peerkit-prepare",
                     "parts": ".peerkit-my-data"}  # fmt: skip
@@ -124,28 +109,10 @@ def run_pages(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dic
             server.stop()
 
 
-def run_learners(work: Path, expected: dict[str, Any], size: dict[str, int]) -> dict[str, Any]:
-    """`peerkit serve --no-preheat` (a pool of one would serve only the first learner),
-    culling idle kernels after size["cull"] s instead of an hour."""
-    cull = [PYTHON, "-c", CULL_SOON, str(size["cull"])]
-    server = Server("learners", work, lambda port: [*cull, f"--port={port}"])
-    try:
-        server.start()
-        asyncio.run(pages.page_loads([pages.Variant(server)], expected, 0))  # warm-up
-        args = (size["learners"], size["spread"], size["vanish"], size["cull"])
-        out = asyncio.run(pages.learners(server, expected, *args))
-    finally:
-        server.stop()
-    text = server.log.read_text(errors="replace")  # outputs given up on, kernels culled
-    out["log_iopub_timeouts"] = text.count("Timeout waiting for IOPub output")
-    return {**out, "log_kernels_culled": text.count("Culling '")}
-
-
 def section(name: str, work: Path, expected: dict[str, Any], size: dict[str, int]) -> Any:
     writers, pace = size["writers"], common.AUTOSAVE_DELAY
     run = {
         "pages": lambda: run_pages(work, expected, size),
-        "learners": lambda: run_learners(work, expected, size),
         "class": lambda: classload.run_class(work, size),
         "boards": lambda: boardlag.run_boards(work, size),
         "kernel": lambda: costs.kernel_cost(dict(os.environ), size["kernels"]),
@@ -231,15 +198,6 @@ TARGETS = [
     ("kernel", "`import peerkit`, MB resident", "import peerkit/mb/p50", "<", 20, None),
     ("kernel", "… + first `open_session`, ms", "import + open_session/ms/p50", "<", 150, None),
     ("kernel", "… + first `open_session`, MB", "import + open_session/mb/p50", "<", 20, None),
-    ("learners", "Learners interactive with their answers", "interactive", "==", "learners", None),
-    ("learners", "Their page errors", "errors", "==", 0, None),
-    ("learners", "Their time to interactive, p50 ms", "interactive_ms/p50", "", None, None),
-    ("learners", "Closed pages' kernels stopped after, s", "closed_kernels_stopped_s",
-     "done", None, None),
-    ("learners", "Vanished pages' kernels culled after, s", "vanished_culled_s",
-     "done", None, "cull_after_s"),
-    ("learners", "Server + kernels after culling (vs before), MB PSS",
-     "memory/after_culling/pss_mb", "", None, "memory/before/pss_mb"),
     ("store", "Writers flat out: errors, lost or misordered saves", "flat-out/problems",
      "==", 0, None),
     ("store", "… saves/s (vs p99 ms)", "flat-out/saves_per_s", "", None, "flat-out/latency_ms/p99"),

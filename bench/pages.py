@@ -1,5 +1,5 @@
 """Browser measurements (Playwright, Debian's Chromium): page loads side by side, whether
-a pre-heated page shows a fresh answer, autosave latency, many learners at once."""
+a pre-heated page shows a fresh answer, autosave latency."""
 
 from __future__ import annotations
 
@@ -264,57 +264,3 @@ def sort_saves(revisions: list[tuple[float, Any, float]], want: Any, first_key: 
             early.append(started - since)
             since = started
     return debounced, early
-
-
-# --- 3. many learners at once ------------------------------------------------------------
-
-
-async def learners(server: Server, expected: dict, count: int, spread: float, vanish: int,
-                   cull_after: float) -> dict:  # fmt: skip
-    """count learners open the session within `spread` s, each in a new context. The first
-    `vanish` vanish once ready (context closed, no unload: to be culled); once all are
-    ready the rest close their page (Voilà must stop their kernels)."""
-    memory = {"before": common.memory(server.procs())}
-    outcomes: list[dict] = []
-    vanished_at: list[float] = []
-    pages: list[tuple[int, Any]] = []
-    async with chromium() as browser:
-
-        async def learner(index: int) -> None:
-            await asyncio.sleep(spread * index / max(count - 1, 1))
-            problems = Problems()
-            page = await new_page(browser, expected, problems)
-            pages.append((index, page))
-            outcome: dict[str, Any] = {}
-            try:
-                outcome = await load(page, server.page, True, expected)
-            except Exception as exc:  # a page that never became interactive
-                outcome["failure"] = type(exc).__name__
-            outcomes.append({**outcome, "errors": problems.errors})
-            if index < vanish:
-                await page.context.close()
-                vanished_at.append(time.perf_counter())
-
-        await asyncio.gather(*(learner(i) for i in range(count)))
-        open_kernels = len(server.kernels())
-        for index, page in sorted(pages, key=lambda p: p[0]):
-            if index >= vanish:
-                await page.close(run_before_unload=True)
-        closed = await asyncio.to_thread(server.wait, lambda n: n <= vanish, 60.0)
-        last = max(vanished_at, default=time.perf_counter())
-        left = max(0.0, last + cull_after + 30.0 - time.perf_counter())
-        gone = await asyncio.to_thread(server.wait, lambda n: n == 0, left)
-        culled = None if gone is None else round(time.perf_counter() - last, 1)
-        memory["after_culling"] = common.memory(server.procs())
-    return {
-        "learners": count,
-        "interactive": sum(bool(o.get("restored")) for o in outcomes),  # with their answers
-        "errors": sum(len(o["errors"]) for o in outcomes),
-        "interactive_ms": summary(o.get("interactive") for o in outcomes),
-        "kernels_all_open": open_kernels,
-        "closed_kernels_stopped_s": closed,
-        "vanished": vanish,
-        "cull_after_s": cull_after,
-        "vanished_culled_s": culled,
-        "memory": memory,
-    }

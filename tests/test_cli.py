@@ -110,6 +110,15 @@ def test_the_config_needs_the_token_and_a_local_host(config):
     assert tornado["log_function"].__name__ == "log_request"
 
 
+def test_the_config_stops_kernels_no_page_uses_and_waits_for_busy_output(config):
+    """A kernel with no page (a crashed tab, a page a script fetched) is culled after an
+    hour; an open page's never is; a busy server's cell output is waited for."""
+    kernels = config.MappingKernelManager
+    assert kernels.cull_idle_timeout == voila_config.KERNEL_CULL_IDLE_SECONDS == 3600
+    assert kernels.cull_interval == 300 and kernels.cull_connected is False
+    assert config.VoilaExecutor.iopub_timeout == voila_config.CELL_OUTPUT_WAIT_SECONDS >= 60
+
+
 def test_listening_beyond_this_machine_drops_the_host_check(tmp_path):
     options = ServeOptions(token=TOKEN, ip="0.0.0.0", allow_hosts=("course.example.org",))
     config = load_config(render_config(voila_settings(load_course(), options, tmp_path)))

@@ -46,7 +46,7 @@ KERNEL_CULL_IDLE_SECONDS = 3600
 KERNEL_CULL_INTERVAL_SECONDS = 300
 #: How long Voilà waits for a cell's output after the kernel says the cell is done.
 #: Its default, 4 s, drops the output (so the exercise never appears) when a busy
-#: server is slow to read it: bench/README.md, many learners at once.
+#: server is slow to read it (bench/README.md, "Outputs are waited for").
 CELL_OUTPUT_WAIT_SECONDS = 60
 #: After a pre-heated kernel is handed to a page, wait this long before starting its
 #: replacement, so that starting it does not slow the page that is loading (measured:
