@@ -167,26 +167,13 @@ def main(argv: list[str] | None = None) -> int:
 #: The table: (section, target, peerkit's number, test, limit, baseline's number);
 #: numbers are paths into the section's results; a test of "" only shows the numbers.
 TARGETS = [
-    ("pages", "Text visible, cold cache, ms", "loads/peerkit/cold/text/p50",
-     "ratio <=", 1.5, "loads/static/cold/text/p50"),
-    ("pages", "Text visible, warm cache, ms", "loads/peerkit/warm/text/p50",
-     "ratio <=", 1.5, "loads/static/warm/text/p50"),
-    ("pages", "Every exercise interactive, cold, ms", "loads/peerkit/cold/interactive/p50",
-     "ratio <", 0.4, "loads/voila/cold/interactive/p50"),
-    ("pages", "Every exercise interactive, warm, ms", "loads/peerkit/warm/interactive/p50",
-     "ratio <", 0.4, "loads/voila/warm/interactive/p50"),
-    ("pages", "Course home: text visible, cold cache, ms", "home_loads/peerkit/cold/text/p50",
-     "ratio <=", 1.5, "home_loads/static-home/cold/text/p50"),
-    ("pages", "… every exercise interactive, cold, ms", "home_loads/peerkit/cold/interactive/p50",
-     "ratio <", 0.4, "home_loads/voila-home/cold/interactive/p50"),
-    ("pages", "… every exercise interactive, warm, ms", "home_loads/peerkit/warm/interactive/p50",
-     "ratio <", 0.4, "home_loads/voila-home/warm/interactive/p50"),
-    ("pages", "My data: text visible, cold cache, ms", "my_data_loads/peerkit/cold/text/p50",
-     "ratio <=", 1.5, "my_data_loads/static-my-data/cold/text/p50"),
-    ("pages", "… its tools usable, cold, ms", "my_data_loads/peerkit/cold/interactive/p50",
-     "ratio <", 0.4, "my_data_loads/voila-my-data/cold/interactive/p50"),
-    ("pages", "… its tools usable, warm, ms", "my_data_loads/peerkit/warm/interactive/p50",
-     "ratio <", 0.4, "my_data_loads/voila-my-data/warm/interactive/p50"),
+    *[("pages", f"{title}: {what}, {cache} cache, ms", f"{key}/peerkit/{cache}/{mark}/p50",
+       test, bound, f"{key}/{base}{suffix}/{cache}/{mark}/p50")
+      for key, suffix, title in (("loads", "", "Session page"), ("home_loads", "-home",
+                                 "Course home"), ("my_data_loads", "-my-data", "My data"))
+      for mark, what, test, bound, base in (("text", "text visible", "ratio <=", 1.5, "static"),
+                                            ("interactive", "usable", "ratio <", 0.4, "voila"))
+      for cache in ("cold", "warm")],
     ("pages", "Answer saved after pre-heating is shown", "autosave/fresh_answer_shown",
      "==", True, None),
     ("pages", "Idle memory (vs --no-preheat), MB PSS", "idle_memory/peerkit/pss_mb",

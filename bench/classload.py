@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import json
 import os
 import re
 import shutil
@@ -21,6 +19,7 @@ from typing import Any
 
 import psutil
 
+from tests.classroom.page_client import PageClient
 from tests.running_class import class_folder, start_class, wait_until
 
 from . import common, pages
@@ -30,9 +29,6 @@ SESSION_PAGE, SESSION = "module1/01-introduction.ipynb", "m1s1"
 #: Every exercise drawn: each has its status line (tests/classroom/test_class_browser.py).
 SESSION_READY = "n => document.querySelectorAll('.peerkit-exercise .peerkit-status').length >= n"
 TEXT_KINDS = {"peerkit-reflection", "peerkit-multi-box"}  # exercises whose fields are text
-CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*<')
-PROGRESS = re.compile(r'EventSource\("([^"]+)"\)')
-XSRF_FIELD = re.compile(r'name="_xsrf" value="([^"]+)"')
 SPAWN_LOG = re.compile(r"User (\S+) took ([\d.]+) seconds to start")
 TIMEOUT_S = 300
 #: The spawn-pending page's event stream, cut off as that page moves on: not an error.
@@ -272,114 +268,49 @@ async def hub_pages(rc: Any, load: Load, alone: Journey, reps: int) -> dict:
         for p, by in marks.items()}}  # fmt: skip
 
 
-def kernel_message(kind: str, content: dict, session: str, metadata: dict | None = None) -> dict:
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "", "session": session,
-              "date": "", "version": "5.3"}  # fmt: skip
-    return {"header": header, "parent_header": {}, "metadata": metadata or {},
-            "content": content, "channel": "shell", "buffers": []}  # fmt: skip
-
-
-def acknowledges(seq: int, data: dict) -> bool:
-    return bool(data["content"].get("seq") == seq)
-
-
 async def http_learner(load: Load, journey: Journey) -> None:
-    """What a page does, over HTTP and the kernel's websocket: sign in (following the spawn's
-    progress events), the home page, its kernel stopped on leaving, the session page, its
-    widgets' state, then saves as exercise.js sends them, each waiting for its ack."""
-    import aiohttp
+    """What a page does (tests/classroom/page_client.py): sign in, the home page and what it
+    fetched, its kernel stopped on leaving, the session page and its files, its widgets'
+    state, then saves to its text exercises in turn as exercise.js sends them, each ~0.8 s
+    of typing after the last was acknowledged."""
+    name = journey.name
+    async with PageClient(load.url, name, load.passwords[name], TIMEOUT_S) as client:
+        try:
 
-    name, base = journey.name, f"{load.url}/user/{journey.name}/"
-    timeout, gate = aiohttp.ClientTimeout(total=TIMEOUT_S), asyncio.Semaphore(6)
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as http:
+            async def replay(phase: str) -> None:  # six at a time, as a browser does
+                await asyncio.gather(*(client.fetch(client.base + path)
+                                       for path in load.assets_for(phase)))  # fmt: skip
 
-        async def fetch(url: str, data: Any = None) -> tuple[str, str]:
-            async with gate, (http.post if data else http.get)(url, data=data) as response:
-                if response.status >= 400:
-                    journey.errors.append(f"http {response.status} ({url[-80:]})")
-                return await response.text(), str(response.url)
-
-        async def replay(phase: str) -> None:  # six at a time, as a browser does
-            await asyncio.gather(*(fetch(base + path) for path in load.assets_for(phase)))
-
-        body, _ = await fetch(f"{load.url}/hub/login")
-        form = {"username": name, "password": load.passwords[name]}
-        form["_xsrf"] = XSRF_FIELD.search(body)[1]  # type: ignore[index]
-        body, at = await fetch(f"{load.url}/hub/login?next=", form)
-        if "/spawn-pending/" in at:  # the page follows the spawn's progress events
-            progress = PROGRESS.search(body)[1]  # type: ignore[index]
-            async with http.get(load.url + progress) as events:
-                async for line in events.content:
-                    if b'"failed": true' in line:
-                        raise RuntimeError("the spawn failed")
-                    if b'"ready": true' in line:
-                        break
-            await journey.spawned()
-            body, at = await fetch(at)  # the page reloads itself
-        if not at.endswith("/voila/render/index.ipynb") or "peerkit-home" not in body:
-            raise RuntimeError(f"signing in landed on {at[-60:]}")
-        home_kernel = json.loads(CONFIG.search(body)[1])["kernelId"]  # type: ignore[index]
-        await replay("home")
-        journey.mark("home")
-        # Leaving the home: the page's beacon stops its kernel (the template's _xsrf cookie).
-        xsrf = next(c.value for c in jar if c.key == "_xsrf" and c["path"] == f"/user/{name}/")
-        await fetch(f"{base}voila/api/shutdown/{home_kernel}", {"_xsrf": xsrf})
-        body, _ = await fetch(load.page(name, SESSION_PAGE))
-        kernel = json.loads(CONFIG.search(body)[1])["kernelId"]  # type: ignore[index]
-        await replay("session")
-        channels = f"{base}api/kernels/{kernel}/channels".replace("http", "ws", 1)
-        async with http.ws_connect(channels, headers={"Origin": load.url}) as ws:
-            session = uuid.uuid4().hex
-
-            async def send(comm: str, data: dict, metadata: dict | None = None) -> None:
-                content = {"comm_id": comm, "data": data}
-                await ws.send_json(kernel_message("comm_msg", content, session, metadata))
-
-            async def until(comm: str, test: Callable[[dict], bool]) -> dict:
-                """The next message on that comm passing test; kernel errors are noted."""
-                async for frame in ws:
-                    msg = json.loads(frame.data) if frame.type.name == "TEXT" else {}
-                    kind, content = msg.get("header", {}).get("msg_type"), msg.get("content") or {}
-                    if kind == "error":
-                        journey.errors.append(f"kernel error: {content.get('ename')}")
-                    if kind == "comm_msg" and content["comm_id"] == comm and test(content["data"]):
-                        return content["data"]
-                raise ConnectionError("the kernel's websocket closed")
-
-            # As ipywidgets' widget manager fetches every widget's state at once.
-            control = uuid.uuid4().hex
-            opening = {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}}
-            await ws.send_json(kernel_message("comm_open", opening, session, {"version": "1.0.0"}))
-            await send(control, {"method": "request_states"})
-            reply = await until(control, lambda d: d.get("method") == "update_states")
-            views = {model: entry["state"] for model, entry in reply["states"].items()
-                     if "peerkit-exercise" in entry["state"].get("_dom_classes", ())}  # fmt: skip
-            if len(views) < load.exercises:
-                raise RuntimeError(f"{len(views)} of {load.exercises} exercises")
-            journey.mark("session")
-            # Saves to the text exercises in turn, as exercise.js sends them once the
-            # learner pauses, each ~0.8 s of typing after the last was acknowledged.
-            texts = [m for m, s in views.items() if TEXT_KINDS & set(s["_dom_classes"])]
-            revision, view = {m: views[m].get("revision") or 0 for m in texts}, uuid.uuid4().hex
-            for index in range(load.saves):
-                model = texts[index % len(texts)]
-                marker = f"{name} save {index} {uuid.uuid4().hex[:8]}"
-                value = {**views[model]["values"]}
-                value[next(iter(value))] = marker
-                save = {"type": "save", "seq": index + 1, "base": revision[model], "view": view,
-                        "value": value}  # fmt: skip
-                load.durability.expect(marker, name, time.time())
-                await send(model, {"method": "custom", "content": save})
-                ack = await until(model, functools.partial(acknowledges, index + 1))
-                if ack["content"].get("type") != "saved":
-                    journey.errors.append(f"save {ack['content'].get('type')}")
-                revision[model] = ack["content"].get("revision", revision[model])
-                found = await asyncio.to_thread(load.durability.seen, marker)
-                journey.durable.append(found and found[0])
-                await asyncio.sleep(common.AUTOSAVE_DELAY)  # the learner types on
-            load.leave(journey)
-            await load.hold.wait()
+            home = await client.sign_in(journey.spawned)
+            await replay("home")
+            journey.mark("home")
+            await client.leave(home)
+            session = await client.page(SESSION_PAGE)
+            await replay("session")
+            async with client.kernel(session) as kernel:
+                views = await kernel.exercises()
+                if len(views) < load.exercises:
+                    raise RuntimeError(f"{len(views)} of {load.exercises} exercises")
+                journey.mark("session")
+                texts = [m for m, s in views.items() if TEXT_KINDS & set(s["_dom_classes"])]
+                revision = {m: views[m].get("revision") or 0 for m in texts}
+                for index in range(load.saves):
+                    model = texts[index % len(texts)]
+                    marker = f"{name} save {index} {uuid.uuid4().hex[:8]}"
+                    value = {**views[model]["values"]}
+                    value[next(iter(value))] = marker
+                    load.durability.expect(marker, name, time.time())
+                    ack = await kernel.save(model, revision[model], value)
+                    if ack.get("type") != "saved":
+                        journey.errors.append(f"save {ack.get('type')}")
+                    revision[model] = ack.get("revision", revision[model])
+                    found = await asyncio.to_thread(load.durability.seen, marker)
+                    journey.durable.append(found and found[0])
+                    await asyncio.sleep(common.AUTOSAVE_DELAY)  # the learner types on
+                load.leave(journey)
+                await load.hold.wait()
+        finally:
+            journey.errors.extend(client.errors)
 
 
 async def journeys(load: Load, names: list[str], browsers: set[str], spread: float,

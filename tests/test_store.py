@@ -17,6 +17,7 @@ from peerkit.errors import AnswerRejected, StoreError
 from peerkit.store.answer_store import AnswerStore
 from peerkit.store.schema import SCHEMA_VERSION, meta
 from peerkit.store.sqlite import BUSY_TIMEOUT_MS
+from tests.store_writers import run_writers
 
 CANARY = "CANARY-learner-text-7f3a9c"
 
@@ -384,6 +385,17 @@ def test_two_threads_saving_to_one_file_lose_nothing(db_path: Path) -> None:
         f"thread {i} draft {n}" for i in (1, 2) for n in range(per_thread)
     }
     assert len({r.id for r in history}) == 2 * per_thread
+
+
+def test_kernels_saving_at_once_in_their_own_processes_lose_nothing(db_path: Path) -> None:
+    """As a class's kernels on one SQLite file: six processes, each its own store and
+    learner, saving flat out; every save each was told of is there, in order, and only
+    those (tests/store_writers.py, which the store benchmark runs at 50 for 30 s)."""
+    found = run_writers(db_path, writers=6, seconds=1.5)
+    assert found["writers_crashed"] == 0 and found["errors"] == 0
+    assert min(found["acknowledged"]) > 0, "a writer saved nothing"
+    assert (found["lost"], found["unacknowledged"], found["out_of_order"]) == (0, 0, 0)
+    assert found["integrity"] == "ok" and found["problems"] == 0
 
 
 # --- lock waits ------------------------------------------------------------------
