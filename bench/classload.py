@@ -188,7 +188,7 @@ class Load:
 
 async def browser_learner(browser: Any, load: Load, journey: Journey) -> None:
     """The whole journey in a Chromium context: sign in, the home, the session, typing."""
-    name, problems, phase = journey.name, pages.Problems(), ["home"]
+    name, problems, phase = journey.name, common.Problems(), ["home"]
     context = await browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
     await context.add_init_script(LAST_INPUT)
     prefix = f"{load.url}/user/{name}/"
@@ -249,7 +249,7 @@ async def hub_pages(rc: Any, load: Load, alone: Journey, reps: int) -> dict:
     hub = common.Server("hub", rc.plan.folder)  # its server, watched as bench's own are
     hub.process = psutil.Process(learner_servers()[WARM_UP])
     marks: dict[str, dict[str, list[dict]]] = {}
-    problems = pages.Problems()
+    problems = common.Problems()
     session = {"texts": [alone.kept["typed"]], "exercises": load.exercises, "page": SESSION_PAGE}
     async with pages.chromium() as browser:
         for name, expected in (("home", HOME), ("session", session)):

@@ -36,6 +36,7 @@ from peerkit.store.answer_store import AnswerStore  # noqa: F401
 
 # One server fixture and one set of Chromium flags, shared with the browser tests.
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401
+from tests.browser.page_problems import Problems  # noqa: F401
 from tests.browser.server import CourseServer
 
 ROOT = Path(__file__).resolve().parents[1]

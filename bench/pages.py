@@ -11,14 +11,13 @@ import random
 import sqlite3
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from . import common
-from .common import Server, log, summary
+from .common import Problems, Server, log, summary
 
 PROBE = (Path(__file__).parent / "probe.js").read_text(encoding="utf-8")
 #: Navigation Timing of the page, in ms from navigation start.
@@ -28,42 +27,8 @@ NAVIGATION = """() => {
 }"""
 MARKED = "() => window.__pk && window.__pk.%s !== undefined"
 BOXES = ".peerkit-exercise textarea"
-SHUTDOWN = "/voila/api/shutdown/"
 TIMEOUT_MS = 120_000
 TIMINGS = ("text", "interactive", "first_byte", "html_done")
-
-
-@dataclass
-class Problems:
-    """Script errors, failed loopback requests and HTTP errors on a page; counted apart:
-    outside requests (blocked), favicon 404s, Voilà refusing the kernel shutdown."""
-
-    errors: list[str] = field(default_factory=list)
-    blocked_outside: int = 0
-    shutdown_refused: set[str] = field(default_factory=set)
-
-    def note(self, url: str, what: str) -> bool:
-        if SHUTDOWN in url:
-            self.shutdown_refused.add(url)
-        elif urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1", None):
-            self.blocked_outside += 1
-        elif "favicon" not in url:
-            self.errors.append(f"{what[:200]} ({url[:120]})")
-        return True  # so that the handlers below can chain it after their checks
-
-    def watch(self, page: Any) -> None:
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        # A shutdown request cut off by the page closing is not a refusal.
-        page.on("requestfailed", lambda q: SHUTDOWN in q.url or self.note(q.url, q.failure))
-        page.on("response", lambda r: r.status < 400 or self.note(r.url, f"http {r.status}"))
-        page.on(
-            "console",
-            lambda m: (
-                m.type != "error"
-                or "ERR_NAME_NOT_RESOLVED" in m.text  # a blocked outside request: counted above
-                or self.note((m.location or {}).get("url", ""), m.text)
-            ),
-        )
 
 
 @contextlib.asynccontextmanager

@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.0/2.1/2.2 A or AA failure, nor a best-practice one, on any page,
-and a keyboard user can Tab round every page and reach each of its controls.
+and a keyboard user can Tab round every page and reach each of its controls (with no script
+error, failed request or request off this machine on the way).
 
 Every page of the course (the home, My data, each session and the useful resources) and
 the My data page's other states. Nothing is excluded: a violation inside an exercise
@@ -12,6 +13,7 @@ import pytest
 
 from .axe import missing, report, run_axe
 from .keyboard_sweep import sweep
+from .page_problems import Problems
 from .pages import course_pages, open_my_data, open_page
 
 PAGES = course_pages()
@@ -38,6 +40,8 @@ def test_every_course_page_is_checked():
 
 @pytest.mark.parametrize("course_page", PAGES, ids=[p.id for p in PAGES])
 def test_page_passes_axe_and_the_keyboard(course_server, page, course_page):
+    problems = Problems()  # and, all the while, no script error, failed or outside request
+    problems.watch(page)
     open_page(page, course_server, course_page)
     _assert_no_violations(page, course_page.notebook)
     # The same page by keyboard alone (no second load): round it once with Tab.
@@ -45,6 +49,7 @@ def test_page_passes_axe_and_the_keyboard(course_server, page, course_page):
     assert not found.problems, (
         f"Tab round {course_page.notebook} ({found.presses} presses):\n" + "\n".join(found.problems)
     )
+    assert (problems.errors, problems.blocked_outside) == ([], 0), course_page.notebook
 
 
 def test_my_data_with_the_erase_confirmation_open(course_server, page):
