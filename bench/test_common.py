@@ -1,4 +1,4 @@
-"""Checks of bench's own helpers: ``pytest bench`` (not part of ``make test``)."""
+"""Checks of bench's own helpers (part of `make test`: pytest collects bench/ too)."""
 
 import subprocess
 import sys
