@@ -19,7 +19,7 @@ from typing import Any
 
 import psutil
 
-from tests.classroom.page_client import PageClient
+from tests.classroom.page_client import TEXT_KINDS, PageClient
 from tests.running_class import class_folder, start_class, wait_until
 
 from . import common, pages
@@ -28,7 +28,6 @@ from .common import log, summary
 SESSION_PAGE, SESSION = "module1/01-introduction.ipynb", "m1s1"
 #: Every exercise drawn: each has its status line (tests/classroom/test_class_browser.py).
 SESSION_READY = "n => document.querySelectorAll('.peerkit-exercise .peerkit-status').length >= n"
-TEXT_KINDS = {"peerkit-reflection", "peerkit-multi-box"}  # exercises whose fields are text
 SPAWN_LOG = re.compile(r"User (\S+) took ([\d.]+) seconds to start")
 TIMEOUT_S = 300
 #: The spawn-pending page's event stream, cut off as that page moves on: not an error.

@@ -19,6 +19,8 @@ CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\
 PROGRESS = re.compile(r'EventSource\("([^"]+)"\)')
 XSRF_FIELD = re.compile(r'name="_xsrf" value="([^"]+)"')
 HOME_PAGE = "/voila/render/index.ipynb"
+#: The exercises whose fields are all text (a save can put a text in the first).
+TEXT_KINDS = frozenset({"peerkit-reflection", "peerkit-multi-box"})
 
 
 def kernel_message(kind: str, content: dict, session: str, metadata: dict | None = None) -> dict:

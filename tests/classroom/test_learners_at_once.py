@@ -12,11 +12,10 @@ import uuid
 from peerkit.course.notebooks import exercise_ids
 from peerkit.paths import notebooks_dir
 
-from .page_client import PageClient
+from .page_client import TEXT_KINDS, PageClient
 
 LEARNERS = ("alice", "bob", "carol")
 NOTEBOOK, SESSION = "module2/04-positive-risk.ipynb", "m2s4"  # no other class test writes it
-TEXT_KINDS = {"peerkit-reflection", "peerkit-multi-box"}
 SAVES = 3
 
 
