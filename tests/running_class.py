@@ -29,6 +29,8 @@ from peerkit.hub.hub_config import ClassPlan
 
 ADMIN_SERVICE = "test-admin"
 SERVICE_SCOPE = f"access:services!service={api.SERVICE_NAME}"
+#: The hub's login form's XSRF token (tests/classroom/page_client.py signs in with it too).
+XSRF_FIELD = re.compile(r'name="_xsrf" value="([^"]+)"')
 _names = itertools.count(1)
 
 
@@ -158,7 +160,7 @@ class RunningClass:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), Stay())
         with opener.open(self.plan.url + "/hub/login", timeout=30) as response:
             page = response.read().decode()
-        found = re.search(r'name="_xsrf" value="([^"]+)"', page)
+        found = XSRF_FIELD.search(page)
         assert found, "the hub's login form has no XSRF token"
         form = {"username": name, "password": self.classroom.passwords()[name], "_xsrf": found[1]}
         request = urllib.request.Request(

@@ -21,8 +21,12 @@ QUERY = "SELECT value FROM answer_revisions WHERE learner = ? AND exercise = ? O
 FILLER = "this week I noticed how much it helps to be listened to without being rushed. " * 5
 
 
+def learner(writer: int) -> str:
+    return f"load-learner-{writer:02d}"
+
+
 def answer(writer: int, index: int) -> str:
-    return f"load-learner-{writer:02d} save {index}: {FILLER}"
+    return f"{learner(writer)} save {index}: {FILLER}"
 
 
 def writer(index: int, url: str, seconds: float, every: float, barrier: Any, out: Any) -> None:
@@ -32,7 +36,7 @@ def writer(index: int, url: str, seconds: float, every: float, barrier: Any, out
     latencies, errors, acked = [], 0, []
     barrier.wait(timeout=120)
     start = time.perf_counter()
-    next_at = start + every * index / 50
+    next_at = start + every * index / barrier.parties  # the writers' saves spread out
     for n in range(200_000):  # bounded in count as well as in time
         if every:
             time.sleep(max(0.0, next_at - time.perf_counter()))
@@ -41,7 +45,7 @@ def writer(index: int, url: str, seconds: float, every: float, barrier: Any, out
             break
         began = time.perf_counter()
         try:
-            store.save(f"load-learner-{index:02d}", SESSION_ID, EXERCISES[n % 3], answer(index, n))
+            store.save(learner(index), SESSION_ID, EXERCISES[n % 3], answer(index, n))
         except Exception:  # counted and reported, never hidden
             errors += 1
             continue
@@ -58,7 +62,7 @@ def verify(path: Path, writers: list[tuple]) -> dict[str, Any]:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         for index, *_, acked, _start, _end in writers:
             for k, exercise in enumerate(EXERCISES):
-                rows = conn.execute(QUERY, (f"load-learner-{index:02d}", exercise))
+                rows = conn.execute(QUERY, (learner(index), exercise))
                 stored = [json.loads(value) for (value,) in rows]
                 want = [answer(index, n) for n in acked if n % 3 == k]
                 lost += len(set(want) - set(stored))

@@ -15,9 +15,10 @@ from typing import Any
 
 import aiohttp
 
+from tests.running_class import XSRF_FIELD
+
 CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*<')
 PROGRESS = re.compile(r'EventSource\("([^"]+)"\)')
-XSRF_FIELD = re.compile(r'name="_xsrf" value="([^"]+)"')
 HOME_PAGE = "/voila/render/index.ipynb"
 #: The exercises whose fields are all text (a save can put a text in the first).
 TEXT_KINDS = frozenset({"peerkit-reflection", "peerkit-multi-box"})
